@@ -1,0 +1,47 @@
+# Two commands for a new user: `make run` serves the site, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_CATALOG := fixtures/demo-catalog.jsonl.gz
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test install lint format demo-catalog clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("filmsite needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py import_catalog --if-empty $(DEMO_CATALOG)
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn filmsite.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Rebuild the demo catalog from its source (see docs/catalog-format.md).
+demo-catalog:
+	$(PYTHON) -m venv .venv-convert
+	.venv-convert/bin/python -m pip install --quiet --disable-pip-version-check -e '.[convert]'
+	.venv-convert/bin/python scripts/convert_bokeh_movies.py $(DEMO_CATALOG)
+
+clean:
+	rm -rf $(VENV) .venv-convert staticfiles .pytest_cache

@@ -1,0 +1,133 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from films.models import Country, Credit, Film, Genre, Language, Person, Theme
+
+
+class DecadeFilter(admin.SimpleListFilter):
+    title = "decade"
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        return [(str(d), f"{d}s") for d in range(2020, 1880, -10)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            start = int(self.value())
+            return queryset.filter(year__gte=start, year__lt=start + 10)
+        return queryset
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    fields = ["role", "position", "person", "character"]
+    autocomplete_fields = ["person"]
+    ordering = ["role", "position", "id"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+@admin.register(Film)
+class FilmAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "runtime", "rating_average", "rating_count", "external_id"]
+    list_filter = [DecadeFilter, "genres", "countries"]
+    search_fields = ["title", "original_title", "=external_id"]
+    autocomplete_fields = ["genres", "themes", "countries", "languages"]
+    readonly_fields = [
+        "rating_average",
+        "rating_count",
+        "rating_rank",
+        "votes_count",
+        "votes_sum",
+        "created_at",
+        "updated_at",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CreditInline]
+    show_full_result_count = False
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "original_title", "slug", "external_id", "source"]}),
+        ("Release", {"fields": ["year", "release_date", "release_date_precision", "runtime"]}),
+        ("Description", {"fields": ["genres", "themes", "countries", "languages", "series"]}),
+        ("Synopsis", {"fields": ["synopsis", "synopsis_source"]}),
+        ("Cast", {"fields": ["cast_in_billing_order"]}),
+        (
+            "Ratings",
+            {
+                "fields": [
+                    "catalog_rating_average",
+                    "catalog_rating_count",
+                    "votes_count",
+                    "votes_sum",
+                    "rating_average",
+                    "rating_count",
+                    "rating_rank",
+                ]
+            },
+        ),
+        ("History", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        from films.ratings import apply_combined_rating
+
+        apply_combined_rating(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "external_id"]
+    search_fields = ["name", "=external_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(Credit)
+class CreditAdmin(admin.ModelAdmin):
+    list_display = ["film", "role", "position", "person", "character"]
+    list_filter = ["role"]
+    list_select_related = ["film", "person"]
+    search_fields = ["film__title", "person__name"]
+    autocomplete_fields = ["film", "person"]
+    show_full_result_count = False
+    list_per_page = 50
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "film_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        # Subquery-free count: one GROUP BY over the through table per page.
+        return super().get_queryset(request).annotate(film_count=Count("films"))
+
+    @admin.display(ordering="film_count", description="films")
+    def film_count(self, obj):
+        return obj.film_count
+
+
+@admin.register(Genre)
+class GenreAdmin(VocabularyAdmin):
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(VocabularyAdmin):
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Country)
+class CountryAdmin(VocabularyAdmin):
+    list_display = ["code", "name", "film_count"]
+    search_fields = ["name", "=code"]
+
+
+@admin.register(Language)
+class LanguageAdmin(VocabularyAdmin):
+    list_display = ["code", "name", "film_count"]
+    search_fields = ["name", "=code"]

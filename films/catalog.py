@@ -1,0 +1,582 @@
+"""The catalog format (docs/catalog-format.md): reading, validating and writing it.
+
+`parse_line` turns one JSON line into a `FilmRecord` or raises `CatalogError` naming the
+line and the field. `CatalogWriter.write_batch` stores a batch of records in one
+transaction with a fixed number of queries per batch, whatever its size.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from films.codes import resolve_country, resolve_language
+from films.models import (
+    Country,
+    Credit,
+    Film,
+    Genre,
+    Language,
+    Person,
+    ReleaseDatePrecision,
+    Theme,
+    slug_for,
+)
+from films.ratings import apply_combined_rating
+
+MIN_YEAR, MAX_YEAR = 1870, 2100
+MAX_RUNTIME = 100_000  # minutes; the longest films ever made run for days
+# Slightly under SQLite's limit of 999 variables in older builds.
+IN_CHUNK = 900
+
+
+class CatalogError(ValueError):
+    def __init__(self, line_number: int, field: str | None, message: str):
+        self.line_number = line_number
+        self.field = field
+        self.message = message
+        where = f"line {line_number}" + (f", field '{field}'" if field else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    name: str
+    external_id: str | None = None
+
+    @property
+    def key(self):
+        return ("id", self.external_id) if self.external_id else ("name", self.name)
+
+
+@dataclass(frozen=True)
+class CastMember:
+    person: PersonRef
+    character: str = ""
+
+
+@dataclass
+class FilmRecord:
+    line_number: int
+    external_id: str
+    title: str
+    original_title: str = ""
+    year: int | None = None
+    release_date: datetime.date | None = None
+    release_date_precision: str = ""
+    runtime: int | None = None
+    countries: list[str] = field(default_factory=list)  # codes
+    languages: list[str] = field(default_factory=list)  # codes
+    genres: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    series: str = ""
+    directors: list[PersonRef] = field(default_factory=list)
+    writers: list[PersonRef] = field(default_factory=list)
+    cast: list[CastMember] = field(default_factory=list)
+    cast_in_billing_order: bool = True
+    synopsis: str = ""
+    synopsis_source: str = ""
+    rating_average: Decimal | None = None
+    rating_count: int = 0
+    source: str = ""
+
+    def people(self):
+        yield from self.directors
+        yield from self.writers
+        for member in self.cast:
+            yield member.person
+
+
+# --- Validation -----------------------------------------------------------------------
+
+
+class _Line:
+    """Typed access to one decoded line, raising CatalogError with the field's name."""
+
+    def __init__(self, number: int, data: dict):
+        self.number = number
+        self.data = data
+
+    def error(self, field: str | None, message: str) -> CatalogError:
+        return CatalogError(self.number, field, message)
+
+    def text(self, key: str, *, required=False, max_length=500) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self.error(key, "is required")
+            return ""
+        if not isinstance(value, str):
+            raise self.error(key, f"must be a string, not {_json_type(value)}")
+        value = value.strip()
+        if required and not value:
+            raise self.error(key, "must not be empty")
+        if len(value) > max_length:
+            raise self.error(key, f"is longer than {max_length} characters")
+        return value
+
+    def integer(self, key: str, low: int, high: int) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, f"must be a whole number, not {_json_type(value)}")
+        if not low <= value <= high:
+            raise self.error(key, f"must be between {low} and {high}, not {value}")
+        return value
+
+    def string_list(self, key: str, max_length=200) -> list[str]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.error(key, f"must be a list, not {_json_type(value)}")
+        items = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(f"{key}[{index}]", "must be a non-empty string")
+            if len(item.strip()) > max_length:
+                raise self.error(f"{key}[{index}]", f"is longer than {max_length} characters")
+            items.append(item.strip())
+        return _unique(items)
+
+    def codes(self, key: str, resolve, kind: str) -> list[str]:
+        codes = []
+        for index, value in enumerate(self.string_list(key)):
+            found = resolve(value)
+            if found is None:
+                raise self.error(f"{key}[{index}]", f"unknown {kind} {value!r}")
+            codes.append(found.code)
+        return _unique(codes)
+
+    def people(self, key: str, *, with_character=False) -> list:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.error(key, f"must be a list, not {_json_type(value)}")
+        people, seen = [], set()
+        for index, item in enumerate(value):
+            where = f"{key}[{index}]"
+            character = ""
+            if isinstance(item, str):
+                person = PersonRef(name=_person_name(self, where, item))
+            elif isinstance(item, dict):
+                name = item.get("name")
+                if not isinstance(name, str):
+                    raise self.error(f"{where}.name", "is required and must be a string")
+                external_id = item.get("id")
+                if external_id is not None and (
+                    not isinstance(external_id, str) or not external_id.strip()
+                ):
+                    raise self.error(f"{where}.id", "must be a non-empty string")
+                person = PersonRef(
+                    name=_person_name(self, f"{where}.name", name),
+                    external_id=external_id.strip() if external_id else None,
+                )
+                if with_character:
+                    raw = item.get("character")
+                    if raw is not None and not isinstance(raw, str):
+                        raise self.error(f"{where}.character", "must be a string")
+                    character = (raw or "").strip()[:300]
+            else:
+                raise self.error(where, f"must be a name or an object, not {_json_type(item)}")
+            if person.key in seen:  # the same person twice in one role: keep the first
+                continue
+            seen.add(person.key)
+            people.append(CastMember(person, character) if with_character else person)
+        return people
+
+
+def _person_name(line: _Line, where: str, name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise line.error(where, "a person's name must not be empty")
+    if len(name) > 300:
+        raise line.error(where, "a person's name is longer than 300 characters")
+    return name
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+def _json_type(value) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), "null")
+
+
+def _release_date(line: _Line) -> tuple[datetime.date | None, str]:
+    text = line.text("release_date", max_length=10)
+    if not text:
+        return None, ""
+    parts = text.split("-")
+    if not all(part.isdigit() for part in parts) or [len(p) for p in parts] not in (
+        [4],
+        [4, 2],
+        [4, 2, 2],
+    ):
+        raise line.error("release_date", f"must be YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")
+    numbers = [int(part) for part in parts] + [1] * (3 - len(parts))
+    try:
+        date = datetime.date(*numbers)
+    except ValueError:
+        raise line.error("release_date", f"{text!r} is not a real date") from None
+    if not MIN_YEAR <= date.year <= MAX_YEAR:
+        raise line.error("release_date", f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    precision = [ReleaseDatePrecision.YEAR, ReleaseDatePrecision.MONTH, ReleaseDatePrecision.DAY]
+    return date, precision[len(parts) - 1]
+
+
+def _rating(line: _Line) -> tuple[Decimal | None, int]:
+    value = line.data.get("rating")
+    if value is None:
+        return None, 0
+    if not isinstance(value, dict):
+        raise line.error("rating", f"must be an object, not {_json_type(value)}")
+    average, count = value.get("average"), value.get("count", 0)
+    if isinstance(average, bool) or not isinstance(average, int | float):
+        raise line.error("rating.average", "must be a number from 0 to 5")
+    if not 0 <= average <= 5:
+        raise line.error("rating.average", f"must be from 0 to 5, not {average}")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise line.error("rating.count", "must be a whole number, 0 or more")
+    try:
+        return Decimal(str(average)).quantize(Decimal("0.01")), count
+    except InvalidOperation:
+        raise line.error("rating.average", "must be a number from 0 to 5") from None
+
+
+def parse_line(line_number: int, raw: str) -> FilmRecord | None:
+    """One line of the catalog as a FilmRecord; None for a blank line."""
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(line_number, None, f"invalid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(data, dict):
+        raise CatalogError(line_number, None, f"must be a JSON object, not {_json_type(data)}")
+    line = _Line(line_number, data)
+
+    external_id = line.text("id", required=True, max_length=100)
+    title = line.text("title", required=True)
+    release_date, precision = _release_date(line)
+    year = line.integer("year", MIN_YEAR, MAX_YEAR)
+    if year is None and release_date:
+        year = release_date.year
+    in_order = data.get("cast_in_billing_order", True)
+    if not isinstance(in_order, bool):
+        raise line.error("cast_in_billing_order", "must be true or false")
+    rating_average, rating_count = _rating(line)
+
+    record = FilmRecord(
+        line_number=line_number,
+        external_id=external_id,
+        title=title,
+        original_title=line.text("original_title"),
+        year=year,
+        release_date=release_date,
+        release_date_precision=precision,
+        runtime=line.integer("runtime", 1, MAX_RUNTIME),
+        countries=line.codes("countries", resolve_country, "country"),
+        languages=line.codes("languages", resolve_language, "language"),
+        genres=line.string_list("genres", max_length=100),
+        themes=line.string_list("themes", max_length=200),
+        series=line.text("series", max_length=300),
+        directors=line.people("directors"),
+        writers=line.people("writers"),
+        cast=line.people("cast", with_character=True),
+        cast_in_billing_order=in_order,
+        synopsis=line.text("synopsis", max_length=20_000),
+        synopsis_source=line.text("synopsis_source", max_length=200),
+        rating_average=rating_average,
+        rating_count=rating_count if rating_average is not None else 0,
+        source=line.text("source", max_length=100),
+    )
+    _link_bare_names_to_ids(record)
+    return record
+
+
+def _link_bare_names_to_ids(record: FilmRecord) -> None:
+    """A bare name that a line also gives with an id is that person ("Mike Figgis" the
+    writer is the director {"id": ..., "name": "Mike Figgis"})."""
+    by_name = {}
+    for person in record.people():
+        if person.external_id:
+            by_name.setdefault(person.name, person)
+
+    def link(person: PersonRef) -> PersonRef:
+        return by_name.get(person.name, person) if not person.external_id else person
+
+    record.directors = _unique(link(p) for p in record.directors)
+    record.writers = _unique(link(p) for p in record.writers)
+    record.cast = [CastMember(link(m.person), m.character) for m in record.cast]
+
+
+# --- Writing --------------------------------------------------------------------------
+
+
+@dataclass
+class ImportStats:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    people_created: int = 0
+    credits: int = 0
+
+
+FILM_FIELDS = [
+    "title",
+    "original_title",
+    "slug",
+    "year",
+    "release_date",
+    "release_date_precision",
+    "runtime",
+    "series",
+    "source",
+    "cast_in_billing_order",
+    "synopsis",
+    "synopsis_source",
+    "catalog_rating_average",
+    "catalog_rating_count",
+    "rating_average",
+    "rating_count",
+    "rating_rank",
+    "updated_at",
+]
+
+
+def _chunks(items, size=IN_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class CatalogWriter:
+    """Writes batches of records; keeps the small vocabularies (genres, themes, countries,
+    languages) in memory between batches."""
+
+    def __init__(self):
+        self.stats = ImportStats()
+        self._genres = {g.name.casefold(): g.pk for g in Genre.objects.all()}
+        self._themes = {t.name.casefold(): t.pk for t in Theme.objects.all()}
+        self._countries = set(Country.objects.values_list("code", flat=True))
+        self._languages = set(Language.objects.values_list("code", flat=True))
+
+    @transaction.atomic
+    def write_batch(self, records: list[FilmRecord]) -> list[int]:
+        """Store the batch; returns the ids of the films written."""
+        if not records:
+            return []
+        self._ensure_codes(records)
+        genre_ids = self._ensure_named(Genre, self._genres, (g for r in records for g in r.genres))
+        theme_ids = self._ensure_named(Theme, self._themes, (t for r in records for t in r.themes))
+        person_ids = self._ensure_people(records)
+        films = self._save_films(records)
+
+        film_ids = [films[r.external_id].pk for r in records]
+        # Re-importing replaces a film's credits, genres, themes, countries and languages.
+        Credit.objects.filter(film_id__in=film_ids).delete()
+        for through in self._throughs():
+            through.objects.filter(film_id__in=film_ids).delete()
+
+        credits, rows = [], {through: [] for through in self._throughs()}
+        for record in records:
+            film_id = films[record.external_id].pk
+            rows[Film.genres.through] += [
+                Film.genres.through(film_id=film_id, genre_id=genre_ids[g.casefold()])
+                for g in record.genres
+            ]
+            rows[Film.themes.through] += [
+                Film.themes.through(film_id=film_id, theme_id=theme_ids[t.casefold()])
+                for t in record.themes
+            ]
+            rows[Film.countries.through] += [
+                Film.countries.through(film_id=film_id, country_id=c) for c in record.countries
+            ]
+            rows[Film.languages.through] += [
+                Film.languages.through(film_id=film_id, language_id=c) for c in record.languages
+            ]
+            credits += _credits_for(record, film_id, person_ids)
+        for through, objects in rows.items():
+            through.objects.bulk_create(objects, batch_size=2000)
+        Credit.objects.bulk_create(credits, batch_size=2000)
+        self.stats.credits += len(credits)
+        return film_ids
+
+    @staticmethod
+    def _throughs():
+        return [
+            Film.genres.through,
+            Film.themes.through,
+            Film.countries.through,
+            Film.languages.through,
+        ]
+
+    def _ensure_codes(self, records):
+        for attr, model, known, resolve in (
+            ("countries", Country, self._countries, resolve_country),
+            ("languages", Language, self._languages, resolve_language),
+        ):
+            missing = {code for r in records for code in getattr(r, attr)} - known
+            if missing:
+                model.objects.bulk_create(
+                    [model(code=code, name=resolve(code).name) for code in sorted(missing)],
+                    ignore_conflicts=True,
+                )
+                known |= missing
+
+    @staticmethod
+    def _ensure_named(model, known: dict[str, int], names) -> dict[str, int]:
+        for name in names:
+            key = name.casefold()
+            if key in known:
+                continue
+            existing = model.objects.filter(name__iexact=name).first()
+            if existing is None:
+                slug, n = slug_for(name, model._meta.model_name), 1
+                base = slug
+                while model.objects.filter(slug=slug).exists():
+                    n += 1
+                    slug = f"{base}-{n}"
+                existing = model.objects.create(name=name, slug=slug)
+            known[key] = existing.pk
+        return known
+
+    def _ensure_people(self, records) -> dict[tuple, int]:
+        wanted = {}
+        for record in records:
+            for person in record.people():
+                wanted.setdefault(person.key, person)
+        with_id = {p.external_id: p for p in wanted.values() if p.external_id}
+        by_name = {p.name: p for p in wanted.values() if not p.external_id}
+
+        found = self._find_people(with_id, by_name)
+        missing = [p for key, p in wanted.items() if key not in found]
+        if missing:
+            Person.objects.bulk_create(
+                [
+                    Person(name=p.name, slug=slug_for(p.name, "person"), external_id=p.external_id)
+                    for p in missing
+                ],
+                batch_size=2000,
+            )
+            self.stats.people_created += len(missing)
+            found = self._find_people(with_id, by_name)
+
+        # A catalog may correct the name of a person it identifies by id.
+        renamed = []
+        for external_id, ref in with_id.items():
+            person = found[("id", external_id)]
+            if person.name != ref.name:
+                person.name, person.slug = ref.name, slug_for(ref.name, "person")
+                renamed.append(person)
+        if renamed:
+            Person.objects.bulk_update(renamed, ["name", "slug"], batch_size=1000)
+        return {key: person.pk for key, person in found.items()}
+
+    @staticmethod
+    def _find_people(with_id: dict, by_name: dict) -> dict[tuple, Person]:
+        found = {}
+        for chunk in _chunks(with_id):
+            for person in Person.objects.filter(external_id__in=chunk).only("id", "name"):
+                found[("id", person.external_id)] = person
+        for chunk in _chunks(by_name):
+            people = Person.objects.filter(external_id__isnull=True, name__in=chunk)
+            for person in people.only("id", "name"):
+                found[("name", person.name)] = person
+        return found
+
+    def _save_films(self, records) -> dict[str, Film]:
+        existing = {}
+        for chunk in _chunks(r.external_id for r in records):
+            for film in Film.objects.filter(external_id__in=chunk):
+                existing[film.external_id] = film
+        new, changed = [], []
+        for record in records:
+            film = existing.get(record.external_id)
+            if film is None:
+                film = Film(external_id=record.external_id)
+                new.append(film)
+                _fill_film(film, record)
+                continue
+            before = _film_values(film)
+            _fill_film(film, record)
+            if _film_values(film) != before:
+                film.updated_at = timezone.now()
+                changed.append(film)
+            else:
+                self.stats.unchanged += 1
+        Film.objects.bulk_create(new, batch_size=1000)
+        # Only rows that changed: an UPDATE of every field of every film is the slow part
+        # of re-importing a catalog that barely changed.
+        Film.objects.bulk_update(changed, FILM_FIELDS, batch_size=200)
+        self.stats.created += len(new)
+        self.stats.updated += len(changed)
+        if new:
+            # Not every database returns ids from a bulk insert: read them back.
+            ids = Film.objects.filter(external_id__in=[f.external_id for f in new])
+            for external_id, pk in ids.values_list("external_id", "pk"):
+                existing[external_id] = Film(pk=pk, external_id=external_id)
+        return existing
+
+
+def _fill_film(film: Film, record: FilmRecord) -> None:
+    film.title = record.title
+    film.original_title = record.original_title
+    film.slug = slug_for(record.title, "film")
+    film.year = record.year
+    film.release_date = record.release_date
+    film.release_date_precision = record.release_date_precision
+    film.runtime = record.runtime
+    film.series = record.series
+    film.source = record.source
+    film.cast_in_billing_order = record.cast_in_billing_order
+    film.synopsis = record.synopsis
+    film.synopsis_source = record.synopsis_source
+    film.catalog_rating_average = record.rating_average
+    film.catalog_rating_count = record.rating_count
+    apply_combined_rating(film)
+
+
+def _film_values(film: Film) -> list:
+    return [getattr(film, name) for name in FILM_FIELDS if name != "updated_at"]
+
+
+def _credits_for(record: FilmRecord, film_id: int, person_ids: dict) -> list[Credit]:
+    credits = [
+        Credit(film_id=film_id, person_id=person_ids[p.key], role=Credit.Role.DIRECTOR, position=i)
+        for i, p in enumerate(record.directors)
+    ]
+    credits += [
+        Credit(film_id=film_id, person_id=person_ids[p.key], role=Credit.Role.WRITER, position=i)
+        for i, p in enumerate(record.writers)
+    ]
+    seen = set()
+    for position, member in enumerate(record.cast):
+        # Two bare names may become one person with an id: one credit each.
+        if member.person.key in seen:
+            continue
+        seen.add(member.person.key)
+        credits.append(
+            Credit(
+                film_id=film_id,
+                person_id=person_ids[member.person.key],
+                role=Credit.Role.ACTOR,
+                position=position,
+                character=member.character,
+            )
+        )
+    return credits

@@ -1,0 +1,143 @@
+import gzip
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from films.catalog import CatalogError, CatalogWriter, parse_line
+from films.models import Film
+
+BATCH_SIZE = 1000
+
+
+class Command(BaseCommand):
+    help = "Import a film catalog in JSON Lines (.jsonl, .jsonl.gz, or - for standard input)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="A .jsonl or .jsonl.gz file, or - for standard input.")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Report and skip bad lines."
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Validate only; write nothing.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the catalog has films."
+        )
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+
+    def handle(self, path, skip_invalid, dry_run, if_empty, batch_size, **options):
+        if if_empty and Film.objects.exists():
+            self.stdout.write("The catalog already has films; nothing imported.")
+            return
+        started = time.monotonic()
+        with _open_catalog(path) as catalog:
+            # First pass: validate every line, so a bad line leaves the database untouched.
+            try:
+                valid, errors = self._validate(catalog)
+            except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
+                raise CommandError(f"{_name(path)} cannot be read: {exc}") from None
+            for error in errors:
+                self.stderr.write(f"{_name(path)}: {error}")
+            if errors and not skip_invalid:
+                raise CommandError(
+                    f"{len(errors)} invalid line(s); nothing was imported. "
+                    "Fix them, or pass --skip-invalid to import the other lines."
+                )
+            if dry_run:
+                self.stdout.write(
+                    f"Dry run: {valid:,} valid film(s), {len(errors):,} invalid; nothing written."
+                )
+                return
+            bad_lines = {error.line_number for error in errors}
+            writer = CatalogWriter()
+            catalog.seek(0)
+            self._write(catalog, writer, bad_lines, valid, batch_size)
+
+        stats = writer.stats
+        stats.skipped = len(bad_lines)
+        self.stdout.write(
+            f"Imported {stats.created + stats.updated + stats.unchanged:,} films "
+            f"({stats.created:,} created, {stats.updated:,} updated, {stats.unchanged:,} unchanged, "
+            f"{stats.skipped:,} skipped), "
+            f"{stats.people_created:,} new people, {stats.credits:,} credits "
+            f"in {time.monotonic() - started:.1f} s."
+        )
+
+    def _validate(self, catalog) -> tuple[int, list[CatalogError]]:
+        valid, errors, first_line_of = 0, [], {}
+        for number, raw in enumerate(_lines(catalog), start=1):
+            try:
+                record = parse_line(number, raw)
+            except CatalogError as error:
+                errors.append(error)
+                continue
+            if record is None:
+                continue
+            if record.external_id in first_line_of:
+                errors.append(
+                    CatalogError(
+                        number,
+                        "id",
+                        f"{record.external_id!r} is already on line "
+                        f"{first_line_of[record.external_id]}",
+                    )
+                )
+                continue
+            first_line_of[record.external_id] = number
+            valid += 1
+        return valid, errors
+
+    def _write(self, catalog, writer, bad_lines, total, batch_size):
+        batch = []
+        with tqdm(
+            total=total, unit=" films", disable=not sys.stderr.isatty(), file=sys.stderr
+        ) as progress:
+            for number, raw in enumerate(_lines(catalog), start=1):
+                if number in bad_lines:
+                    continue
+                record = parse_line(number, raw)
+                if record is None:
+                    continue
+                batch.append(record)
+                if len(batch) >= batch_size:
+                    writer.write_batch(batch)
+                    progress.update(len(batch))
+                    batch = []
+            writer.write_batch(batch)
+            progress.update(len(batch))
+
+
+def _lines(catalog):
+    for raw in catalog:
+        yield raw.decode("utf-8", errors="replace")
+
+
+def _name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+@contextmanager
+def _open_catalog(path: str):
+    """The catalog as a seekable binary file (two passes), gzip decoded."""
+    if path == "-":
+        # Standard input can be read once only: keep a copy for the second pass.
+        with tempfile.TemporaryFile() as copy:
+            shutil.copyfileobj(sys.stdin.buffer, copy)
+            copy.seek(0)
+            yield _maybe_gunzip(copy)
+        return
+    file = Path(path)
+    if not file.is_file():
+        raise CommandError(f"No such catalog file: {path}")
+    with file.open("rb") as raw:
+        yield _maybe_gunzip(raw)
+
+
+def _maybe_gunzip(raw):
+    start = raw.read(2)
+    raw.seek(0)
+    return gzip.GzipFile(fileobj=raw) if start == b"\x1f\x8b" else raw

@@ -1,0 +1,308 @@
+"""The film catalog: films, the people who made them, and what describes them."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+def slug_for(text: str, fallback: str) -> str:
+    # ASCII slugs ("Amélie" -> "amelie"); titles in other scripts get the fallback,
+    # the id in the URL is what finds the row anyway.
+    return slugify(text)[:200].strip("-") or fallback
+
+
+class NamedQuerySet(models.QuerySet):
+    def with_film_count(self):
+        return self.annotate(film_count=models.Count("films"))
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=220, unique=True)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Country(models.Model):
+    """An ISO 3166-1 alpha-2 country, or a former one by its ISO 3166-3 code (SUHH)."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.Model):
+    """An ISO 639-1 language, or ISO 639-3 where it has no two-letter code (yue)."""
+
+    code = models.CharField(max_length=3, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    # The catalog's id ("wikidata:Q42869"); people a catalog names without one are
+    # identified by their name, hence the partial unique constraint below.
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(external_id__isnull=True),
+                name="person_name_unique_without_external_id",
+            ),
+        ]
+        indexes = [
+            # The importer finds people a catalog names without an id by their name.
+            models.Index(fields=["name"], name="person_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.name, "person")
+        if self.external_id == "":
+            self.external_id = None
+        super().save(*args, **kwargs)
+
+
+class ReleaseDatePrecision(models.TextChoices):
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+class FilmQuerySet(models.QuerySet):
+    def for_card(self):
+        """Everything a film card shows, in a fixed number of queries.
+
+        Prefetch contract: `card_credits` holds directors then actors in billing order
+        (templates read `film.directors` and `film.lead_actors`, which use it).
+        """
+        return self.prefetch_related(
+            "genres",
+            "themes",
+            "countries",
+            models.Prefetch(
+                "credits",
+                queryset=Credit.objects.filter(role__in=[Credit.Role.DIRECTOR, Credit.Role.ACTOR])
+                .select_related("person")
+                .order_by("role", "position", "id"),
+                to_attr="card_credits",
+            ),
+        )
+
+    def for_detail(self):
+        return self.prefetch_related(
+            "genres",
+            "themes",
+            "countries",
+            "languages",
+            models.Prefetch(
+                "credits",
+                queryset=Credit.objects.select_related("person").order_by("role", "position", "id"),
+                to_attr="all_credits",
+            ),
+        )
+
+
+class Film(models.Model):
+    external_id = models.CharField(
+        max_length=100, unique=True, help_text="The catalog's id, e.g. wikidata:Q132910."
+    )
+    title = models.CharField(max_length=500)
+    original_title = models.CharField(max_length=500, blank=True)
+    slug = models.SlugField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    release_date = models.DateField(
+        null=True, blank=True, help_text="First day of the month or year when partial."
+    )
+    release_date_precision = models.CharField(
+        max_length=5, choices=ReleaseDatePrecision.choices, blank=True
+    )
+    runtime = models.PositiveIntegerField(null=True, blank=True, help_text="Minutes.")
+    countries = models.ManyToManyField(Country, blank=True, related_name="films")
+    languages = models.ManyToManyField(Language, blank=True, related_name="films")
+    genres = models.ManyToManyField(Genre, blank=True, related_name="films")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="films")
+    synopsis = models.TextField(blank=True)
+    synopsis_source = models.CharField(max_length=200, blank=True)
+    series = models.CharField(max_length=300, blank=True, help_text="Series or franchise.")
+    source = models.CharField(max_length=100, blank=True, help_text="Where the data comes from.")
+    cast_in_billing_order = models.BooleanField(
+        default=True, help_text="False when the source lists the cast in another order."
+    )
+
+    # Ratings on a 0-5 scale. The catalog's figure and the site's own votes are kept
+    # apart and combined into rating_average / rating_count (see films/ratings.py).
+    catalog_rating_average = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    catalog_rating_count = models.PositiveIntegerField(default=0)
+    votes_count = models.PositiveIntegerField(default=0)
+    votes_sum = models.PositiveIntegerField(default=0)
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    # Bayesian average used to sort by rating, so one 5-star vote does not beat many 4s.
+    rating_rank = models.FloatField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FilmQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1870, year__lte=2100),
+                name="film_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(runtime__isnull=True) | Q(runtime__gt=0), name="film_runtime_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(catalog_rating_average__isnull=True)
+                | Q(catalog_rating_average__gte=0, catalog_rating_average__lte=5),
+                name="film_catalog_rating_0_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_average__isnull=True)
+                | Q(rating_average__gte=0, rating_average__lte=5),
+                name="film_rating_0_to_5",
+            ),
+        ]
+        indexes = [
+            # Browse and list pages sort by these.
+            models.Index(fields=["year", "id"], name="film_year_idx"),
+            models.Index(fields=["-rating_rank", "id"], name="film_rating_rank_idx"),
+            models.Index(fields=["title", "id"], name="film_title_idx"),
+            # Films of the same series come first among similar films.
+            models.Index(fields=["series"], name="film_series_idx", condition=~Q(series="")),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.title, "film")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("films:detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+    @property
+    def duration_display(self) -> str:
+        """112 -> "1h52", 45 -> "45 min"."""
+        if not self.runtime:
+            return ""
+        hours, minutes = divmod(self.runtime, 60)
+        return f"{hours}h{minutes:02d}" if hours else f"{minutes} min"
+
+    @property
+    def rating_percent(self) -> int | None:
+        if self.rating_average is None or not self.rating_count:
+            return None
+        return round(self.rating_average * 20)
+
+    def _credits(self, role):
+        credits = getattr(self, "all_credits", None)
+        if credits is None:
+            credits = getattr(self, "card_credits", None)
+        if credits is None:
+            credits = self.credits.select_related("person").order_by("position", "id")
+            return [c for c in credits if c.role == role]
+        return [c for c in credits if c.role == role]
+
+    @property
+    def directors(self):
+        return [c.person for c in self._credits(Credit.Role.DIRECTOR)]
+
+    @property
+    def writers(self):
+        return [c.person for c in self._credits(Credit.Role.WRITER)]
+
+    @property
+    def cast(self):
+        return self._credits(Credit.Role.ACTOR)
+
+    @property
+    def lead_actors(self):
+        return [c.person for c in self.cast[:6]]
+
+
+class Credit(models.Model):
+    """Who did what on a film. One row per person, film and role, so a person can
+    both direct and act in the same film."""
+
+    class Role(models.IntegerChoices):
+        DIRECTOR = 1, "Director"
+        WRITER = 2, "Writer"
+        ACTOR = 3, "Actor"
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    role = models.PositiveSmallIntegerField(choices=Role.choices)
+    # Order within the role: billing order for actors.
+    position = models.PositiveSmallIntegerField(default=0)
+    character = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["film", "role", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "role", "person"], name="credit_unique_person_role_per_film"
+            ),
+        ]
+        indexes = [
+            # The film page lists credits by role in order.
+            models.Index(fields=["film", "role", "position"], name="credit_film_role_idx"),
+            # Person pages and the similar-films engine go from a person to their films.
+            models.Index(fields=["person", "role", "film"], name="credit_person_role_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()}) in {self.film}"
+

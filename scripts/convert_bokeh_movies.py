@@ -1,0 +1,304 @@
+"""Convert the Wikidata film table of bokeh-sampledata 2026.1 into the demo catalog.
+
+Usage: python scripts/convert_bokeh_movies.py [OUT]   (default: fixtures/demo-catalog.jsonl.gz)
+
+Needs only the standard library, bokeh-sampledata==2026.1 and pycountry (the project's
+"convert" extra). The output is byte-reproducible: the same source always gives the same file.
+
+Licence
+-------
+The films come from Wikidata (https://www.wikidata.org/wiki/Wikidata:Copyright), whose
+structured data is CC0-1.0 ("Wikidata contributors"), as packaged in the file movies.db of
+bokeh-sampledata 2026.1 (snapshot of 2026-10-18, see that distribution's
+licenses/datasets.json). Older bokeh-sampledata releases shipped a movies.db of OMDb data
+under CC-BY-NC-4.0, which a site may not reuse freely: hence the exact pin, and the check of
+the file's sha256 below.
+
+Mapping (tables omdb and tomatoes, joined on ID; empty strings and NULL mean "missing")
+---------------------------------------------------------------------------------------
+One JSON object per line, sorted by year, title, IMDb id. A key is left out when the source
+has nothing for it. Nothing is invented: the source has no synopses, themes, series, people
+ids, billing order or audience ratings, so the catalog has none either.
+
+- id: "imdb:" + omdb.imdbID (the IMDb id is Wikidata property P345). Two ids occur twice; see
+  drop_duplicate_ids for the rule.
+- title, year: omdb.Title, omdb.Year.
+- release_date: omdb.Released when it is a valid ISO date.
+- runtime: omdb.Runtime in minutes, rounded to an integer, when above 0.
+- genres: omdb.Genre split on ", ", names kept as they are ("Sci-Fi" stays).
+- directors, writers, cast: omdb.Director, omdb.Writer, omdb.Cast split on ", " as plain
+  names; a split-off suffix ("Jr.", "III") is joined back to its name ("Jack Epps, Jr.").
+  The source lists the cast alphabetically, not in billing order, so the order is kept and
+  "cast_in_billing_order" is false.
+- countries, languages: omdb.Country and omdb.Language, English Wikidata labels, turned into
+  the ISO 3166 / ISO 639 codes of films.codes.resolve_country / resolve_language, after
+  COUNTRY_ALIASES / LANGUAGE_ALIASES for the labels the resolver does not know or misreads.
+  A label with no honest ISO code (a language family, an invented language, Kosovo) is
+  dropped and counted in the summary printed to stderr.
+- rating: {"average": tomatoes.Rating / 2, "count": tomatoes.Reviews} when the rating is set
+  and the review count is above 0: the critics' average rating recorded in Wikidata (on 0-10),
+  halved to the site's 0-5 scale, with the number of critic reviews it averages.
+- source: "Wikidata".
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import sqlite3
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import bokeh_sampledata
+from bokeh_sampledata.movies_data import movie_path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from films.codes import Code, resolve_country, resolve_language  # noqa: E402
+
+SOURCE_VERSION = "2026.1"
+SOURCE_SHA256 = "1d9c6a02e488d0354b2309e16130c58820a91ac2ce417e814c5964f9579a65ac"
+DEFAULT_OUT = REPO_ROOT / "fixtures" / "demo-catalog.jsonl.gz"
+
+# Wikidata labels of this source that films.codes does not resolve, or resolves wrongly.
+COUNTRY_ALIASES = {
+    # The resolver reads these two as former countries (ISO 3166-3 FXFR "France,
+    # Metropolitan", YDYE "Democratic Yemen"); the films are from today's France and Yemen.
+    "France": "FR",
+    "Yemen": "YE",
+    "Russia": "RU",
+    "Turkey": "TR",
+    "The Bahamas": "BS",
+    "Ivory Coast": "CI",
+    "Democratic Republic of the Congo": "CD",
+    "Palestine": "PS",
+    "Occupied Palestinian territory": "PS",
+    "West Germany": "DE",  # The Federal Republic of Germany, ISO DE before and after 1990.
+    "British Hong Kong": "HK",
+    "Taiwan Island": "TW",
+    "Republic of China": "TW",
+    "Kingdom of Italy": "IT",
+    "Kingdom of Great Britain": "GB",
+    "Wales": "GB",
+    "Socialist Federal Republic of Yugoslavia": "YUCS",
+    "Federal Republic of Yugoslavia": "YUCS",  # Used ISO's YU until 2003, now YUCS.
+    "Georgian SSR": "SUHH",  # A republic of the Soviet Union.
+}
+
+# Mandarin goes to ISO 639-3 "cmn" rather than the macrolanguage "zh": the source names other
+# Chinese languages apart (Cantonese, Wu, Hakka, Jin, Hokkien get yue, wuu, hak, cjy, nan) and
+# keeps "Chinese" for an unspecified one, which stays "zh"; folding Mandarin into "zh" would
+# lose what the source says, while "cmn" keeps it. Sichuanese is a Mandarin dialect.
+LANGUAGE_ALIASES = {
+    "Mandarin": "cmn",
+    "Standard Chinese": "cmn",
+    "Putonghua": "cmn",
+    "Standard Taiwanese Mandarin": "cmn",
+    "Sichuanese": "cmn",
+    "Cantonese": "yue",
+    "Shanghainese": "wuu",
+    "Jin": "cjy",
+    "Taiwanese Hokkien": "nan",
+    "Singaporean Hokkien": "nan",
+    "Greek": "el",
+    "Modern Greek": "el",
+    "Ancient Greek": "grc",
+    "American English": "en",
+    "Australian English": "en",
+    "Australian Aboriginal English": "en",
+    "Brazilian Portuguese": "pt",
+    "Quebec French": "fr",
+    "Flemish Dutch": "nl",
+    "Modern Hebrew": "he",
+    "Classical Arabic": "ar",
+    "Aka": "axk",  # The resolver reads "Aka" as the code of Akan (Ghana); this is the CAR's Aka.
+    "Abkhaz": "ab",
+    "Egyptian language": "egy",
+    "Fula": "ff",
+    "Iñupiaq": "ik",
+    "Isan": "tts",
+    "Jamaican Patois": "jam",
+    "Judeo-Moroccan": "aju",
+    "Juǀʼhoansi": "ktz",
+    "Kurdish language": "ku",
+    "Kyrgyz": "ky",
+    "Luganda": "lg",
+    "Malay": "ms",
+    "Māori": "mi",
+    "Meitei": "mni",
+    "Mooré": "mos",
+    "Neapolitan language": "nap",
+    "Nepali": "ne",
+    "Northern Sotho": "nso",
+    "Occitan": "oc",
+    "Pashto": "ps",
+    "Punjabi": "pa",
+    "Romani": "rom",
+    "Salish–Spokane–Kalispel": "fla",
+    "Seediq": "trv",
+    "Sesotho": "st",
+    "Shuwa": "shu",
+    "Slovene": "sl",
+    "Swahili": "sw",
+    "Tuareg": "tmh",
+    "Gullah": "gul",
+    "Yucatec Maya": "yua",
+}
+
+NAME_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
+
+QUERY = """
+SELECT o.ID, o.imdbID, o.Title, o.Year, o.Runtime, o.Genre, o.Released, o.Director,
+       o.Writer, o."Cast", o.Language, o.Country, t.Rating AS critics_rating,
+       t.Reviews AS critics_reviews
+FROM omdb o LEFT JOIN tomatoes t ON t.ID = o.ID
+"""
+
+
+def read_source_rows(db_path: Path) -> list[sqlite3.Row]:
+    if bokeh_sampledata.__version__ != SOURCE_VERSION:
+        sys.exit(f"bokeh-sampledata {SOURCE_VERSION} is required (CC0 data)")
+    if hashlib.sha256(db_path.read_bytes()).hexdigest() != SOURCE_SHA256:
+        sys.exit(f"{db_path} is not the CC0 Wikidata movies.db of bokeh-sampledata 2026.1")
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+        connection.row_factory = sqlite3.Row
+        return connection.execute(QUERY).fetchall()
+
+
+def drop_duplicate_ids(rows: list[sqlite3.Row]) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
+    """One row per IMDb id: the one with the lowest source ID, the older Wikidata item.
+
+    Two IMDb ids have two Wikidata items each, a film and a later cut of it: tt0078788 is
+    Apocalypse Now (1979) and Apocalypse Now Redux (2001), tt0850669 is Captain Mike Across
+    America (2007) and its re-edit Slacker Uprising (2008). The rule keeps Apocalypse Now and
+    Slacker Uprising, the titles these IMDb ids stand for.
+    """
+    kept: dict[str, sqlite3.Row] = {}
+    dropped = []
+    for row in sorted(rows, key=lambda row: row["ID"]):
+        if row["imdbID"] in kept:
+            dropped.append(row)
+        else:
+            kept[row["imdbID"]] = row
+    return list(kept.values()), dropped
+
+
+def split_list(text: str | None) -> list[str]:
+    return unique(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def split_names(text: str | None) -> list[str]:
+    """Names separated by ", ", with a suffix put back on its name ("Jack Epps, Jr.")."""
+    names: list[str] = []
+    for part in (text or "").split(", "):
+        part = part.strip()
+        if part in NAME_SUFFIXES and names:
+            names[-1] = f"{names[-1]}, {part}"
+        elif part:
+            names.append(part)
+    return unique(names)
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def to_codes(
+    names: list[str],
+    aliases: dict[str, str],
+    resolve: Callable[[str], Code | None],
+    unmapped: Counter[str],
+) -> list[str]:
+    codes = []
+    for name in names:
+        code = aliases.get(name) or getattr(resolve(name), "code", None)
+        if code is None:
+            unmapped[name] += 1
+            continue
+        check = resolve(code)
+        assert check is not None and check.code == code, f"{name!r} -> {code!r} does not resolve"
+        codes.append(code)
+    return unique(codes)
+
+
+def valid_date(text: str | None) -> str | None:
+    try:
+        return date.fromisoformat(text or "").isoformat()
+    except ValueError:
+        return None
+
+
+def critics_rating(row: sqlite3.Row) -> dict[str, Any] | None:
+    average, count = row["critics_rating"], row["critics_reviews"]
+    if average is None or not count or count <= 0:
+        return None
+    return {"average": round(average / 2, 2), "count": count}
+
+
+def film_record(row: sqlite3.Row, unmapped: dict[str, Counter[str]]) -> dict[str, Any]:
+    runtime = row["Runtime"]
+    cast = split_names(row["Cast"])
+    fields: dict[str, Any] = {
+        "id": f"imdb:{row['imdbID']}",
+        "title": row["Title"],
+        "year": row["Year"],
+        "release_date": valid_date(row["Released"]),
+        "runtime": int(round(runtime)) if runtime and runtime > 0 else None,
+        "countries": to_codes(
+            split_list(row["Country"]), COUNTRY_ALIASES, resolve_country, unmapped["country"]
+        ),
+        "languages": to_codes(
+            split_list(row["Language"]), LANGUAGE_ALIASES, resolve_language, unmapped["language"]
+        ),
+        "genres": split_list(row["Genre"]),
+        "directors": split_names(row["Director"]),
+        "writers": split_names(row["Writer"]),
+        "cast": cast,
+        "cast_in_billing_order": False if cast else None,
+        "rating": critics_rating(row),
+        "source": "Wikidata",
+    }
+    return {key: value for key, value in fields.items() if value is not None and value != []}
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip with no file name and a zero timestamp, so equal data gives equal bytes."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as compressed:
+        compressed.write(data)
+    return buffer.getvalue()
+
+
+def main(out: Path) -> None:
+    rows, duplicates = drop_duplicate_ids(read_source_rows(Path(movie_path)))
+    rows.sort(key=lambda row: (row["Year"], row["Title"], row["imdbID"]))
+    unmapped: dict[str, Counter[str]] = {"country": Counter(), "language": Counter()}
+    records = [film_record(row, unmapped) for row in rows]
+    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    data = gzip_bytes(lines.encode("utf-8"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+
+    report = sys.stderr
+    print(f"films written: {len(records)} to {out} ({len(data):,} bytes)", file=report)
+    print(f"sha256: {hashlib.sha256(data).hexdigest()}", file=report)
+    print(f"with a critics' rating: {sum('rating' in r for r in records)}", file=report)
+    print(f"duplicate ids dropped: {len(duplicates)}", file=report)
+    for row in duplicates:
+        print(f"  {row['imdbID']}: {row['Title']} ({row['Year']})", file=report)
+    for kind, counter in unmapped.items():
+        print(f"unmapped {kind} names: {sum(counter.values())}", file=report)
+        for name, count in sorted(counter.items(), key=lambda item: (-item[1], item[0])):
+            print(f"  {name}: {count}", file=report)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT)

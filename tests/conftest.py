@@ -1,0 +1,64 @@
+import os
+
+import pytest
+
+from films.models import Credit, Film, Genre, Person, Theme
+
+# Tests never need hashed static files, and must not depend on collectstatic.
+os.environ.setdefault("FILMSITE_PLAIN_STATIC", "1")
+
+
+def make_film(**kwargs) -> Film:
+    """A film; genres=, themes=, directors=, cast=, writers= take names or objects."""
+    genres = kwargs.pop("genres", [])
+    themes = kwargs.pop("themes", [])
+    countries = kwargs.pop("countries", [])
+    directors = kwargs.pop("directors", [])
+    writers = kwargs.pop("writers", [])
+    cast = kwargs.pop("cast", [])
+    kwargs.setdefault("title", "A Film")
+    kwargs.setdefault("external_id", f"test:{Film.objects.count() + 1}:{kwargs['title']}")
+    kwargs.setdefault("year", 2000)
+    film = Film.objects.create(**kwargs)
+    film.genres.set([make_named(Genre, g) for g in genres])
+    film.themes.set([make_named(Theme, t) for t in themes])
+    if countries:
+        from films.models import Country
+
+        film.countries.set(
+            [Country.objects.get_or_create(code=c, defaults={"name": c})[0] for c in countries]
+        )
+    for role, people in (
+        (Credit.Role.DIRECTOR, directors),
+        (Credit.Role.WRITER, writers),
+        (Credit.Role.ACTOR, cast),
+    ):
+        for position, person in enumerate(people):
+            Credit.objects.create(film=film, person=make_person(person), role=role, position=position)
+    return film
+
+
+def make_named(model, name_or_obj):
+    if isinstance(name_or_obj, model):
+        return name_or_obj
+    from films.models import slug_for
+
+    return model.objects.get_or_create(
+        name=name_or_obj, defaults={"slug": slug_for(name_or_obj, "x")}
+    )[0]
+
+
+def make_person(name_or_obj) -> Person:
+    if isinstance(name_or_obj, Person):
+        return name_or_obj
+    return Person.objects.get_or_create(name=name_or_obj, external_id=None)[0]
+
+
+@pytest.fixture
+def film_factory(db):
+    return make_film
+
+
+@pytest.fixture
+def person_factory(db):
+    return make_person
