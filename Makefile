@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py import_catalog --if-empty $(DEMO_CATALOG)
+	$(BIN)/python manage.py build_recommendations --if-missing
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn filmsite.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 

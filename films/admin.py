@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count
 
 from films.models import Country, Credit, Film, Genre, Language, Person, Theme
+from films.ratings import apply_combined_rating
+from recommendations.services import film_edited
 
 
 class DecadeFilter(admin.SimpleListFilter):
@@ -72,10 +75,16 @@ class FilmAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        from films.ratings import apply_combined_rating
-
         apply_combined_rating(obj)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        film = form.instance
+        people_before = set(film.credits.values_list("person_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        # After the commit, so the rebuild reads what was saved; before the redirect, so
+        # the film's page shows the change at the next request.
+        transaction.on_commit(lambda: film_edited(film.pk, people_before))
 
 
 @admin.register(Person)
@@ -101,6 +110,9 @@ class CreditAdmin(admin.ModelAdmin):
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "film_count"]
     search_fields = ["name"]
+    # Explicit: Meta.ordering is dropped from GROUP BY queries, and the autocomplete view
+    # paginates this queryset (an unordered page is a warning, and unstable).
+    ordering = ["name"]
 
     def get_queryset(self, request):
         # Subquery-free count: one GROUP BY over the through table per page.

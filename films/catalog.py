@@ -29,6 +29,7 @@ from films.ratings import apply_combined_rating
 
 MIN_YEAR, MAX_YEAR = 1870, 2100
 MAX_RUNTIME = 100_000  # minutes; the longest films ever made run for days
+MAX_COUNT = 2_147_483_647  # the largest PositiveIntegerField on every database
 # Slightly under SQLite's limit of 999 variables in older builds.
 IN_CHUNK = 900
 
@@ -173,6 +174,8 @@ class _Line:
                     not isinstance(external_id, str) or not external_id.strip()
                 ):
                     raise self.error(f"{where}.id", "must be a non-empty string")
+                if external_id is not None and len(external_id.strip()) > 100:
+                    raise self.error(f"{where}.id", "is longer than 100 characters")
                 person = PersonRef(
                     name=_person_name(self, f"{where}.name", name),
                     external_id=external_id.strip() if external_id else None,
@@ -202,6 +205,13 @@ def _person_name(line: _Line, where: str, name: str) -> str:
 
 def _unique(items):
     return list(dict.fromkeys(items))
+
+
+def _unique_ignoring_case(items):
+    first = {}
+    for item in items:
+        first.setdefault(item.casefold(), item)
+    return list(first.values())
 
 
 def _json_type(value) -> str:
@@ -248,8 +258,8 @@ def _rating(line: _Line) -> tuple[Decimal | None, int]:
         raise line.error("rating.average", "must be a number from 0 to 5")
     if not 0 <= average <= 5:
         raise line.error("rating.average", f"must be from 0 to 5, not {average}")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise line.error("rating.count", "must be a whole number, 0 or more")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_COUNT:
+        raise line.error("rating.count", f"must be a whole number from 0 to {MAX_COUNT}")
     try:
         return Decimal(str(average)).quantize(Decimal("0.01")), count
     except InvalidOperation:
@@ -263,7 +273,8 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise CatalogError(line_number, None, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        message = f"invalid JSON ({exc.msg} at column {exc.colno})"
+        raise CatalogError(line_number, None, message) from None
     if not isinstance(data, dict):
         raise CatalogError(line_number, None, f"must be a JSON object, not {_json_type(data)}")
     line = _Line(line_number, data)
@@ -290,8 +301,9 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
         runtime=line.integer("runtime", 1, MAX_RUNTIME),
         countries=line.codes("countries", resolve_country, "country"),
         languages=line.codes("languages", resolve_language, "language"),
-        genres=line.string_list("genres", max_length=100),
-        themes=line.string_list("themes", max_length=200),
+        # Genres and themes are matched ignoring case: "Drama" and "drama" are one genre.
+        genres=_unique_ignoring_case(line.string_list("genres", max_length=100)),
+        themes=_unique_ignoring_case(line.string_list("themes", max_length=200)),
         series=line.text("series", max_length=300),
         directors=line.people("directors"),
         writers=line.people("writers"),
@@ -414,6 +426,8 @@ class CatalogWriter:
             through.objects.bulk_create(objects, batch_size=2000)
         Credit.objects.bulk_create(credits, batch_size=2000)
         self.stats.credits += len(credits)
+        for chunk in _chunks(set(person_ids.values())):
+            Person.objects.filter(pk__in=chunk).refresh_film_counts()
         return film_ids
 
     @staticmethod
@@ -491,7 +505,8 @@ class CatalogWriter:
     def _find_people(with_id: dict, by_name: dict) -> dict[tuple, Person]:
         found = {}
         for chunk in _chunks(with_id):
-            for person in Person.objects.filter(external_id__in=chunk).only("id", "name"):
+            people = Person.objects.filter(external_id__in=chunk)
+            for person in people.only("id", "name", "external_id"):
                 found[("id", person.external_id)] = person
         for chunk in _chunks(by_name):
             people = Person.objects.filter(external_id__isnull=True, name__in=chunk)

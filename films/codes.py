@@ -111,12 +111,13 @@ def resolve_country(value: str) -> Code | None:
     """A country from its ISO 3166-1 alpha-2 code, a former country's ISO 3166-3 code,
     or its English name; None when it is none of these."""
     text = value.strip()
-    if len(text) == 2:
-        country = pycountry.countries.get(alpha_2=text.upper())
-        return Code(country.alpha_2, country_name(country)) if country else None
+    # Aliases first: "UK" has two letters but is not an ISO code.
     alias = COUNTRY_ALIASES.get(text.lower())
     if alias:
         return resolve_country(alias)
+    if len(text) == 2:
+        country = pycountry.countries.get(alpha_2=text.upper())
+        return Code(country.alpha_2, country_name(country)) if country else None
     if len(text) > 2:
         try:
             country = pycountry.countries.lookup(text)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -74,12 +75,30 @@ class Language(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet):
+    def refresh_film_counts(self) -> int:
+        """Recount the films of these people in one UPDATE."""
+        films = (
+            Credit.objects.filter(person=models.OuterRef("pk"))
+            .order_by()
+            .values("person")
+            .annotate(n=models.Count("film", distinct=True))
+            .values("n")
+        )
+        return self.update(film_count=Coalesce(models.Subquery(films), 0))
+
+
 class Person(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200)
     # The catalog's id ("wikidata:Q42869"); people a catalog names without one are
     # identified by their name, hence the partial unique constraint below.
     external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    # Films this person is credited on, kept by refresh_film_counts(): ranks search results
+    # and orders a cast the source gives alphabetically (best known first).
+    film_count = models.PositiveIntegerField(default=0)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -113,38 +132,30 @@ class ReleaseDatePrecision(models.TextChoices):
     DAY = "day", "Day"
 
 
+def film_card_prefetches():
+    """What a film card or page shows besides the film row, one query each.
+
+    Prefetch contract: `all_credits` holds every credit with its person, by role then
+    billing position; Film.directors, .writers, .cast and .lead_actors read it.
+    """
+    return [
+        "genres",
+        "themes",
+        "countries",
+        models.Prefetch(
+            "credits",
+            queryset=Credit.objects.select_related("person").order_by("role", "position", "id"),
+            to_attr="all_credits",
+        ),
+    ]
+
+
 class FilmQuerySet(models.QuerySet):
     def for_card(self):
-        """Everything a film card shows, in a fixed number of queries.
-
-        Prefetch contract: `card_credits` holds directors then actors in billing order
-        (templates read `film.directors` and `film.lead_actors`, which use it).
-        """
-        return self.prefetch_related(
-            "genres",
-            "themes",
-            "countries",
-            models.Prefetch(
-                "credits",
-                queryset=Credit.objects.filter(role__in=[Credit.Role.DIRECTOR, Credit.Role.ACTOR])
-                .select_related("person")
-                .order_by("role", "position", "id"),
-                to_attr="card_credits",
-            ),
-        )
+        return self.prefetch_related(*film_card_prefetches())
 
     def for_detail(self):
-        return self.prefetch_related(
-            "genres",
-            "themes",
-            "countries",
-            "languages",
-            models.Prefetch(
-                "credits",
-                queryset=Credit.objects.select_related("person").order_by("role", "position", "id"),
-                to_attr="all_credits",
-            ),
-        )
+        return self.prefetch_related(*film_card_prefetches(), "languages")
 
 
 class Film(models.Model):
@@ -249,11 +260,9 @@ class Film(models.Model):
 
     def _credits(self, role):
         credits = getattr(self, "all_credits", None)
-        if credits is None:
-            credits = getattr(self, "card_credits", None)
-        if credits is None:
-            credits = self.credits.select_related("person").order_by("position", "id")
-            return [c for c in credits if c.role == role]
+        if credits is None:  # not prefetched: one query, for code outside the pages
+            credits = list(self.credits.select_related("person").order_by("position", "id"))
+            self.all_credits = credits
         return [c for c in credits if c.role == role]
 
     @property
@@ -266,7 +275,12 @@ class Film(models.Model):
 
     @property
     def cast(self):
-        return self._credits(Credit.Role.ACTOR)
+        """Actor credits in billing order; when the source gives none, best known first
+        (most films in the catalog), then by name."""
+        credits = self._credits(Credit.Role.ACTOR)
+        if self.cast_in_billing_order:
+            return credits
+        return sorted(credits, key=lambda c: (-c.person.film_count, c.person.name))
 
     @property
     def lead_actors(self):

@@ -1,11 +1,16 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from films.models import Film
+from films.filters import SimilarFilmFilter
+from films.models import Film, film_card_prefetches
+from films.sentences import film_summary, reasons, similar_counts
+from recommendations.services import load_similar, similar_as_json
 
 FILMS_PER_PAGE = 20
+SIMILAR_ON_FILM_PAGE = 10
 
 
 @require_GET
@@ -17,9 +22,7 @@ def health(request):
 def home(request):
     ctx = {
         "film_count": Film.objects.count(),
-        "top_rated": Film.objects.for_card().filter(rating_count__gte=20).order_by(
-            "-rating_rank", "id"
-        )[:12],
+        "top_rated": Film.objects.filter(rating_count__gte=20).order_by("-rating_rank", "id")[:12],
     }
     return render(request, "films/home.html", ctx)
 
@@ -29,11 +32,74 @@ def film_by_id(request, pk):
     return redirect(film, permanent=True)
 
 
-def film_detail(request, slug, pk):
-    film = get_object_or_404(Film.objects.for_detail(), pk=pk)
+def _film_or_redirect(request, slug, pk, **prefetch):
+    """The film whose id is in the URL, or a 301 to its canonical URL when the slug
+    is wrong or old (titles change; ids do not)."""
+    film = get_object_or_404(Film, pk=pk)
     if film.slug != slug:
-        return redirect(film, permanent=True)
-    return render(request, "films/film_detail.html", {"film": film})
+        canonical = film.get_absolute_url()
+        suffix = request.path.split(f"-{pk}/", 1)[-1]
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return None, redirect(canonical + suffix + query, permanent=True)
+    return film, None
+
+
+def film_detail(request, slug, pk):
+    # Queries: film, its recommendations row, the suggested films, then genres, themes,
+    # countries and credits of all of them together, and the film's languages: 8.
+    film, redirection = _film_or_redirect(request, slug, pk)
+    if redirection:
+        return redirection
+    similar = load_similar(film, limit=SIMILAR_ON_FILM_PAGE)
+    prefetch_related_objects([film, *similar.films], *film_card_prefetches())
+    prefetch_related_objects([film], "languages")
+    for suggested in similar.films:
+        suggested.reason_phrases = reasons(film, suggested.reasons)
+    ctx = {
+        "film": film,
+        "summary": film_summary(film),
+        "similar": similar,
+        "counts_sentence": similar_counts(film, similar.record) if similar.built else "",
+    }
+    return render(request, "films/film_detail.html", ctx)
+
+
+def film_similar(request, slug, pk):
+    film, redirection = _film_or_redirect(request, slug, pk)
+    if redirection:
+        return redirection
+    similar = load_similar(film)
+    order = {suggested.id: rank for rank, suggested in enumerate(similar.films)}
+    filterset = SimilarFilmFilter(request.GET, queryset=Film.objects.filter(id__in=order))
+    if filterset.is_valid():
+        matching = sorted(filterset.qs.values_list("id", flat=True), key=order.__getitem__)
+    else:
+        matching = []
+    page = paginate(request, matching, FILMS_PER_PAGE)
+    by_id = {f.id: f for f in similar.films}
+    page.object_list = [by_id[i] for i in page.object_list]
+    prefetch_related_objects([film, *page.object_list], *film_card_prefetches())
+    for suggested in page.object_list:
+        suggested.reason_phrases = reasons(film, suggested.reasons)
+    ctx = {
+        "film": film,
+        "similar": similar,
+        "filter": filterset,
+        "page": page,
+        "matching_count": len(matching),
+        "counts_sentence": similar_counts(film, similar.record) if similar.built else "",
+        "querystring": _without_page(request),
+    }
+    return render(request, "films/film_similar.html", ctx)
+
+
+def film_similar_json(request, slug, pk):
+    film, redirection = _film_or_redirect(request, slug, pk)
+    if redirection:
+        return redirection
+    similar = load_similar(film)
+    prefetch_related_objects([film], *film_card_prefetches())
+    return JsonResponse(similar_as_json(film, similar), json_dumps_params={"ensure_ascii": False})
 
 
 def search(request):
@@ -42,7 +108,9 @@ def search(request):
     if query:
         films = Film.objects.filter(title__icontains=query).order_by("-rating_rank", "id")
     page = paginate(request, films, FILMS_PER_PAGE)
-    return render(request, "films/search.html", {"query": query, "page": page})
+    return render(
+        request, "films/search.html", {"query": query, "page": page, "querystring": _without_page(request)}
+    )
 
 
 def paginate(request, object_list, per_page):
@@ -52,3 +120,9 @@ def paginate(request, object_list, per_page):
     if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
         raise Http404("No such page.")
     return paginator.page(int(number))
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -3,6 +3,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             # First pass: validate every line, so a bad line leaves the database untouched.
             try:
                 valid, errors = self._validate(catalog)
-            except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
+            except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz
                 raise CommandError(f"{_name(path)} cannot be read: {exc}") from None
             for error in errors:
                 self.stderr.write(f"{_name(path)}: {error}")
@@ -61,8 +62,8 @@ class Command(BaseCommand):
         stats.skipped = len(bad_lines)
         self.stdout.write(
             f"Imported {stats.created + stats.updated + stats.unchanged:,} films "
-            f"({stats.created:,} created, {stats.updated:,} updated, {stats.unchanged:,} unchanged, "
-            f"{stats.skipped:,} skipped), "
+            f"({stats.created:,} created, {stats.updated:,} updated, "
+            f"{stats.unchanged:,} unchanged, {stats.skipped:,} skipped), "
             f"{stats.people_created:,} new people, {stats.credits:,} credits "
             f"in {time.monotonic() - started:.1f} s."
         )

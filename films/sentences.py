@@ -1,0 +1,304 @@
+"""Sentences generated from the data: grammatical whatever is missing, never "None".
+
+`film_summary` opens the film page, `similar_counts` opens its similar films, and
+`reasons` says why a film was suggested.
+"""
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+# The adjective a genre takes before "film"; unknown genres are used as they are.
+GENRE_ADJECTIVES = {
+    "Action": "action",
+    "Adventure": "adventure",
+    "Animation": "animated",
+    "Biography": "biographical",
+    "Comedy": "comedy",
+    "Crime": "crime",
+    "Documentary": "documentary",
+    "Drama": "drama",
+    "Family": "family",
+    "Fantasy": "fantasy",
+    "History": "historical",
+    "Horror": "horror",
+    "Music": "music",
+    "Musical": "musical",
+    "Mystery": "mystery",
+    "Romance": "romantic",
+    "Sci-Fi": "science fiction",
+    "Science Fiction": "science fiction",
+    "Sport": "sports",
+    "Thriller": "thriller",
+    "War": "war",
+    "Western": "western",
+}
+# Which genre names the kind of film ("romantic drama", not "drama romantic"): the first
+# of these that a film has comes last; one other genre qualifies it.
+HEAD_GENRES = ["Drama", "Comedy", "Thriller", "Horror", "Western", "Musical", "Documentary"]
+
+DEMONYMS = {
+    "AR": "Argentine", "AT": "Austrian", "AU": "Australian", "BE": "Belgian",
+    "BR": "Brazilian", "CA": "Canadian", "CH": "Swiss", "CL": "Chilean", "CN": "Chinese",
+    "CO": "Colombian", "CSHH": "Czechoslovak", "CU": "Cuban", "CZ": "Czech", "DE": "German",
+    "DK": "Danish", "EG": "Egyptian", "ES": "Spanish", "FI": "Finnish", "FR": "French",
+    "GB": "British", "GR": "Greek", "HK": "Hong Kong", "HU": "Hungarian", "ID": "Indonesian",
+    "IE": "Irish", "IL": "Israeli", "IN": "Indian", "IR": "Iranian", "IS": "Icelandic",
+    "IT": "Italian", "JP": "Japanese", "KR": "South Korean", "LU": "Luxembourgish",
+    "MX": "Mexican", "NL": "Dutch", "NO": "Norwegian", "NZ": "New Zealand", "PE": "Peruvian",
+    "PH": "Filipino", "PL": "Polish", "PT": "Portuguese", "RO": "Romanian", "RS": "Serbian",
+    "RU": "Russian", "SE": "Swedish", "SUHH": "Soviet", "TH": "Thai", "TR": "Turkish",
+    "TW": "Taiwanese", "UA": "Ukrainian", "US": "American", "YUCS": "Yugoslav",
+    "ZA": "South African", "DDDE": "East German", "BG": "Bulgarian", "HR": "Croatian",
+    "SK": "Slovak", "SI": "Slovenian", "EE": "Estonian", "LV": "Latvian", "LT": "Lithuanian",
+    "GE": "Georgian", "KZ": "Kazakh", "MA": "Moroccan", "SN": "Senegalese", "TN": "Tunisian",
+    "DZ": "Algerian", "LB": "Lebanese", "VN": "Vietnamese", "SG": "Singaporean",
+    "VE": "Venezuelan", "UY": "Uruguayan", "MT": "Maltese",
+}  # fmt: skip
+
+
+def join_names(names: list[str]) -> str:
+    """["A"] -> "A"; ["A", "B", "C"] -> "A, B and C"."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def indefinite_article(phrase: str) -> str:
+    """"a" or "an" for the sound that starts the phrase ("an American", "an 1895 film")."""
+    word = phrase.split(" ", 1)[0]
+    if word[:1].isdigit():
+        # Said aloud: "an eighteen ninety-five", "an eight...", "an eleven..."
+        return "an" if word.startswith(("8", "18", "11")) and len(word) in (1, 4) else "a"
+    if word.lower().startswith("uzbek"):
+        return "an"
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
+def genre_phrase(genres: list[str]) -> str:
+    """["Romance", "Drama"] -> "romantic drama"."""
+    if not genres:
+        return ""
+    head = next((g for g in HEAD_GENRES if g in genres), genres[0])
+    modifier = next((g for g in genres if g != head), None)
+    words = [GENRE_ADJECTIVES.get(g, g.lower()) for g in ([modifier] if modifier else [])]
+    if modifier in HEAD_GENRES and head in ("Drama", "Comedy"):
+        # "comedy-drama", "musical comedy"
+        return f"{GENRE_ADJECTIVES[modifier]}-{GENRE_ADJECTIVES[head]}"
+    return " ".join(words + [GENRE_ADJECTIVES.get(head, head.lower())])
+
+
+def nationality(countries: list) -> tuple[str, str]:
+    """(adjective before "film", phrase after it): ("French-American", "") when every
+    country has a known adjective, else ("", "from Ruritania and France")."""
+    if not countries:
+        return "", ""
+    adjectives = [DEMONYMS.get(c.code) for c in countries]
+    if len(countries) <= 2 and all(adjectives):
+        return "-".join(adjectives), ""
+    return "", _("from %(countries)s") % {"countries": join_names([c.name for c in countries])}
+
+
+def release_phrase(film) -> str:
+    if not film.release_date or film.release_date_precision == "year":
+        return ""
+    if film.release_date_precision == "month":
+        return _("released in %(date)s") % {"date": formats.date_format(film.release_date, "F Y")}
+    return _("released on %(date)s") % {"date": formats.date_format(film.release_date, "j F Y")}
+
+
+def film_summary(film) -> str:
+    """"Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis,
+    released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
+
+    Reads the film's prefetched genres, countries and credits (Film.objects.for_detail()).
+    """
+    adjective, origin = nationality(list(film.countries.all()))
+    words = [str(film.year) if film.year else "", adjective]
+    words += [genre_phrase([g.name for g in film.genres.all()]), "film"]
+    kind = " ".join(w for w in words if w)
+    if origin:
+        kind = f"{kind} {origin}"
+    sentence = f"{film.title} is {indefinite_article(kind)} {kind}"
+    if film.directors:
+        sentence += " " + _("directed by %(names)s") % {"names": join_names(film.directors)}
+    extras = [release_phrase(film)]
+    # Without billing order, the first names are not the stars: say nothing rather
+    # than something false.
+    if film.cast_in_billing_order and film.cast:
+        leads = [credit.person.name for credit in film.cast[:2]]
+        extras.append(_("starring %(names)s") % {"names": join_names(leads)})
+    for extra in filter(None, extras):
+        sentence += ", " + extra
+    return sentence + "."
+
+
+def similar_counts(film, record) -> str:
+    """The sentence of exact counts that opens the similar films."""
+    title = film.title
+    sentences = []
+    if film.cast:
+        sentences.append(
+            ngettext(
+                "%(count)s other film shares an actor with %(title)s",
+                "%(count)s other films share an actor with %(title)s",
+                record.actors_count,
+            )
+            % {"count": _number(record.actors_count), "title": title}
+        )
+    else:
+        sentences.append(_("The cast of %(title)s is not known yet") % {"title": title})
+    directors = film.directors
+    if directors:
+        sentences[-1] += _(", and ") + (
+            ngettext(
+                "%(count)s shares its director",
+                "%(count)s share its director",
+                record.directors_count,
+            )
+            if len(directors) == 1
+            else ngettext(
+                "%(count)s shares one of its directors",
+                "%(count)s share one of its directors",
+                record.directors_count,
+            )
+        ) % {"count": _number(record.directors_count)}
+    sentences[-1] += "."
+
+    sentences.append(
+        _set_sentence(
+            names=[g.name for g in film.genres.all()],
+            sharing=record.genres_count,
+            same=record.same_genres_count,
+            none=_("It has no genres yet."),
+            one=(
+                "%(count)s film shares its genre, %(names)s",
+                "%(count)s films share its genre, %(names)s",
+            ),
+            several=(
+                "%(count)s film shares at least one of its genres",
+                "%(count)s films share at least one of its genres",
+            ),
+            only=(
+                "%(count)s of them has no other genre.",
+                "%(count)s of them have no other genre.",
+            ),
+            exactly=(
+                "%(count)s of them has exactly the same %(n)s genres: %(names)s.",
+                "%(count)s of them have exactly the same %(n)s genres: %(names)s.",
+            ),
+        )
+    )
+    sentences.append(
+        _set_sentence(
+            names=[t.name for t in film.themes.all()],
+            sharing=record.themes_count,
+            same=record.same_themes_count,
+            none=_("This film has no themes yet."),
+            one=(
+                "%(count)s film shares its theme, %(names)s",
+                "%(count)s films share its theme, %(names)s",
+            ),
+            several=(
+                "%(count)s film shares at least one of its themes",
+                "%(count)s films share at least one of its themes",
+            ),
+            only=(
+                "%(count)s of them has no other theme.",
+                "%(count)s of them have no other theme.",
+            ),
+            exactly=(
+                "%(count)s of them has exactly the same %(n)s themes: %(names)s.",
+                "%(count)s of them have exactly the same %(n)s themes: %(names)s.",
+            ),
+        )
+    )
+    suggestions = record.suggestions_count
+    if suggestions:
+        sentences.append(
+            ngettext(
+                "Together that gives %(count)s suggestion.",
+                "Together that gives %(count)s suggestions.",
+                suggestions,
+            )
+            % {"count": _number(suggestions)}
+        )
+    else:
+        sentences.append(_("None of them is close enough to be suggested."))
+    return " ".join(sentences)
+
+
+def _set_sentence(*, names, sharing, same, none, one, several, only, exactly) -> str:
+    if not names:
+        return none
+    values = {"count": _number(sharing), "names": join_names(names), "n": len(names)}
+    first = ngettext(*(one if len(names) == 1 else several), sharing) % values
+    if not sharing:
+        return first + "."
+    values["count"] = _number(same)
+    if len(names) == 1:
+        return f"{first}; " + ngettext(*only, same) % values
+    return f"{first}; " + ngettext(*exactly, same) % values
+
+
+def _number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+def reasons(film, suggestion_reasons: dict) -> list[str]:
+    """Why a film was suggested, as short phrases ("Same director: Mike Figgis").
+
+    Names come from `film`'s own prefetched credits, genres and themes: everything the
+    two films share is, by definition, on this film too.
+    """
+    people = {credit.person.id: credit.person.name for credit in film.all_credits}
+    genres = {g.id: g.name for g in film.genres.all()}
+    themes = {t.id: t.name for t in film.themes.all()}
+    phrases = []
+    if suggestion_reasons.get("series"):
+        phrases.append(_("Same series: %(name)s") % {"name": film.series})
+    named_already = set()
+    for key, one, many in (
+        ("directors", _("Same director: %(names)s"), _("Same directors: %(names)s")),
+        ("writers", _("Same writer: %(names)s"), _("Same writers: %(names)s")),
+        ("actors", _("Shared actor: %(names)s"), _("Shared actors: %(names)s")),
+    ):
+        # Mike Figgis, who directed both films and appears in both, is named once.
+        ids = [i for i in suggestion_reasons.get(key, []) if i in people]
+        if key == "actors":
+            ids = [i for i in ids if i not in named_already]
+        named_already.update(ids)
+        if ids:
+            template = one if len(ids) == 1 else many
+            phrases.append(template % {"names": join_names([people[i] for i in ids])})
+    for key, names, same_label, one, many in (
+        ("genres", genres, _("Same genres: %(names)s"), _("Shared genre: %(names)s"), None),
+        ("themes", themes, _("Same themes: %(names)s"), _("Shared theme: %(names)s"), None),
+    ):
+        ids = [i for i in suggestion_reasons.get(key, []) if i in names]
+        if not ids:
+            continue
+        listed = join_names([names[i] for i in ids])
+        if suggestion_reasons.get(f"same_{key}"):
+            phrases.append(same_label % {"names": listed})
+        elif len(ids) == 1:
+            phrases.append(one % {"names": listed})
+        else:
+            phrases.append(
+                (
+                    ngettext(
+                        "%(count)s shared genre: %(names)s",
+                        "%(count)s shared genres: %(names)s",
+                        len(ids),
+                    )
+                    if key == "genres"
+                    else ngettext(
+                        "%(count)s shared theme: %(names)s",
+                        "%(count)s shared themes: %(names)s",
+                        len(ids),
+                    )
+                )
+                % {"count": len(ids), "names": listed}
+            )
+    return phrases

@@ -1,0 +1,263 @@
+"""The films admin: the changelists, search, filters, the film form and autocomplete."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from films.models import Credit, Film, Language, Person
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # conftest.py sets FILMSITE_PLAIN_STATIC after pytest-django has already read the
+    # settings, so admin pages would look for a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def catalog(film_factory):
+    """Three films of different decades, with people, genres, countries and a language."""
+    vegas = film_factory(
+        title="Leaving Las Vegas",
+        external_id="wikidata:Q1056853",
+        year=1995,
+        genres=["Drama", "Romance"],
+        themes=["Alcoholism"],
+        countries=["US"],
+        directors=["Mike Figgis"],
+        cast=["Nicolas Cage", "Elisabeth Shue"],
+    )
+    vegas.credits.filter(person__name="Nicolas Cage").update(character="Ben Sanderson")
+    vegas.languages.add(Language.objects.create(code="en", name="English"))
+    film_factory(
+        title="Ran",
+        year=1985,
+        genres=["Drama", "War"],
+        themes=["Betrayal"],
+        countries=["JP"],
+        directors=["Akira Kurosawa"],
+        cast=["Tatsuya Nakadai"],
+    )
+    film_factory(
+        title="His Girl Friday",
+        year=1940,
+        genres=["Comedy"],
+        directors=["Howard Hawks"],
+        cast=["Cary Grant"],
+    )
+    return vegas
+
+
+def changelist_rows(response) -> list[str]:
+    return [str(row) for row in response.context["cl"].result_list]
+
+
+# Each model's changelist, and a row it shows.
+CHANGELISTS = {
+    "film": "Leaving Las Vegas",
+    "person": "Akira Kurosawa",
+    "credit": "Ben Sanderson",
+    "genre": "Romance",
+    "theme": "Alcoholism",
+    "country": "JP",
+    "language": "English",
+}
+
+
+@pytest.mark.parametrize("model, shown", CHANGELISTS.items())
+def test_each_changelist_shows_its_rows(admin_client, catalog, model, shown):
+    response = admin_client.get(f"/admin/films/{model}/")
+
+    assert response.status_code == 200
+    assert shown in response.text
+
+
+@pytest.mark.parametrize("model", CHANGELISTS)
+def test_a_changelist_runs_the_same_queries_whatever_its_number_of_rows(
+    admin_client, catalog, film_factory, model
+):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert admin_client.get(f"/admin/films/{model}/").status_code == 200
+        return len(context.captured_queries)
+
+    before = queries()
+    for n in range(5):
+        film_factory(
+            title=f"More {n}",
+            genres=[f"Genre {n}"],
+            themes=[f"Theme {n}"],
+            countries=[f"X{n}"],
+            directors=[f"Director {n}"],
+            cast=[f"Actor {n}"],
+        )
+
+    assert queries() == before
+
+
+def test_the_genre_changelist_counts_the_films_of_each_genre(admin_client, catalog):
+    response = admin_client.get("/admin/films/genre/")
+
+    counts = {genre.name: genre.film_count for genre in response.context["cl"].result_list}
+    assert counts == {"Comedy": 1, "Drama": 2, "Romance": 1, "War": 1}
+
+
+@pytest.mark.parametrize(
+    "model, query, rows",
+    [
+        ("film", "vegas", ["Leaving Las Vegas (1995)"]),
+        ("film", "RAN", ["Ran (1985)"]),
+        ("film", "wikidata:Q1056853", ["Leaving Las Vegas (1995)"]),
+        ("film", "nothing like this", []),
+        ("person", "kurosawa", ["Akira Kurosawa"]),
+        ("person", "Cage", ["Nicolas Cage"]),
+        ("credit", "cage", ["Nicolas Cage (Actor) in Leaving Las Vegas (1995)"]),
+        (
+            "credit",
+            "friday",
+            [
+                "Howard Hawks (Director) in His Girl Friday (1940)",
+                "Cary Grant (Actor) in His Girl Friday (1940)",
+            ],
+        ),
+    ],
+)
+def test_search_finds_the_right_rows(admin_client, catalog, model, query, rows):
+    response = admin_client.get(f"/admin/films/{model}/", {"q": query})
+
+    assert response.status_code == 200
+    assert sorted(changelist_rows(response)) == sorted(rows)
+    for row in rows:
+        assert row.split(" (")[0] in response.text
+
+
+@pytest.mark.parametrize(
+    "decade, titles",
+    [
+        ("1990", ["Leaving Las Vegas (1995)"]),
+        ("1980", ["Ran (1985)"]),
+        ("1940", ["His Girl Friday (1940)"]),
+        ("2000", []),
+    ],
+)
+def test_the_decade_filter_keeps_the_films_of_that_decade(admin_client, catalog, decade, titles):
+    response = admin_client.get("/admin/films/film/", {"decade": decade})
+
+    assert response.status_code == 200
+    assert changelist_rows(response) == titles
+    assert f"{decade}s" in response.text
+
+
+def test_the_genre_filter_keeps_the_films_of_that_genre(admin_client, catalog):
+    drama = catalog.genres.get(name="Drama")
+
+    response = admin_client.get("/admin/films/film/", {"genres__id__exact": drama.pk})
+
+    assert sorted(changelist_rows(response)) == ["Leaving Las Vegas (1995)", "Ran (1985)"]
+
+
+def test_the_film_page_shows_its_credits_inline(admin_client, catalog):
+    response = admin_client.get(f"/admin/films/film/{catalog.pk}/change/")
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert [
+        (form.instance.get_role_display(), form.instance.person.name, form.instance.character)
+        for form in formset.initial_forms
+    ] == [
+        ("Director", "Mike Figgis", ""),
+        ("Actor", "Nicolas Cage", "Ben Sanderson"),
+        ("Actor", "Elisabeth Shue", ""),
+    ]
+    assert 'name="credits-TOTAL_FORMS" value="4"' in response.text
+    for shown in ["Leaving Las Vegas", "Mike Figgis", "Nicolas Cage", "Ben Sanderson", "Drama"]:
+        assert shown in response.text
+
+
+def test_saving_a_film_recomputes_its_combined_rating(admin_client, catalog):
+    catalog.votes_count, catalog.votes_sum = 2, 10
+    catalog.save()
+    credits = list(catalog.credits.order_by("role", "position", "id"))
+    form = {
+        "title": catalog.title,
+        "slug": catalog.slug,
+        "external_id": catalog.external_id,
+        "year": "1995",
+        "genres": [genre.pk for genre in catalog.genres.all()],
+        "cast_in_billing_order": "on",
+        "catalog_rating_average": "3.00",
+        "catalog_rating_count": "2",
+        "credits-TOTAL_FORMS": str(len(credits)),
+        "credits-INITIAL_FORMS": str(len(credits)),
+        "credits-MIN_NUM_FORMS": "0",
+        "credits-MAX_NUM_FORMS": "1000",
+    }
+    for n, credit in enumerate(credits):
+        form.update(
+            {
+                f"credits-{n}-id": credit.pk,
+                f"credits-{n}-film": catalog.pk,
+                f"credits-{n}-role": credit.role,
+                f"credits-{n}-position": credit.position,
+                f"credits-{n}-person": credit.person_id,
+                f"credits-{n}-character": credit.character,
+            }
+        )
+
+    response = admin_client.post(f"/admin/films/film/{catalog.pk}/change/", form)
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    catalog.refresh_from_db()
+    # (3 * 2 + 10) / 4
+    assert (catalog.rating_average, catalog.rating_count) == (Decimal("4.00"), 4)
+    assert catalog.credits.count() == 3
+
+
+def test_genre_autocomplete_returns_the_matching_genres(admin_client, catalog):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "films", "model_name": "film", "field_name": "genres", "term": "dra"},
+    )
+
+    assert response.status_code == 200
+    drama = catalog.genres.get(name="Drama")
+    assert response.json()["results"] == [{"id": str(drama.pk), "text": "Drama"}]
+
+
+def test_person_autocomplete_for_the_credits_inline_finds_people_by_name(admin_client, catalog):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "films", "model_name": "credit", "field_name": "person", "term": "cage"},
+    )
+
+    cage = Person.objects.get(name="Nicolas Cage")
+    assert response.json()["results"] == [{"id": str(cage.pk), "text": "Nicolas Cage"}]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/films/film/",
+        "/admin/films/person/",
+        "/admin/autocomplete/?app_label=films&model_name=film&field_name=genres&term=dra",
+    ],
+)
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, catalog, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/?next=")
+
+
+def test_a_film_deleted_in_the_admin_takes_its_credits_but_not_its_people(admin_client, catalog):
+    response = admin_client.post(f"/admin/films/film/{catalog.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Film.objects.filter(pk=catalog.pk).exists()
+    assert not Credit.objects.filter(film_id=catalog.pk).exists()
+    assert Person.objects.filter(name="Mike Figgis").exists()
