@@ -8,6 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from films.models import Credit, Film, Language, Person
 
+# Whitenoise warns that collectstatic has not been run; the admin tests need no static files.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
 
 @pytest.fixture(autouse=True)
 def plain_static_files(settings):
