@@ -319,4 +319,3 @@ class Credit(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()}) in {self.film}"
-

@@ -66,7 +66,7 @@ def join_names(names: list[str]) -> str:
 
 
 def indefinite_article(phrase: str) -> str:
-    """"a" or "an" for the sound that starts the phrase ("an American", "an 1895 film")."""
+    """ "a" or "an" for the sound that starts the phrase ("an American", "an 1895 film")."""
     word = phrase.split(" ", 1)[0]
     if word[:1].isdigit():
         # Said aloud: "an eighteen ninety-five", "an eight...", "an eleven..."
@@ -109,7 +109,7 @@ def release_phrase(film) -> str:
 
 
 def film_summary(film) -> str:
-    """"Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis,
+    """ "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis,
     released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
 
     Reads the film's prefetched genres, countries and credits (Film.objects.for_detail()).
@@ -246,6 +246,10 @@ def _number(value: int) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
+SHARED_GENRES = ("Shared genre: %(names)s", "%(count)s shared genres: %(names)s")
+SHARED_THEMES = ("Shared theme: %(names)s", "%(count)s shared themes: %(names)s")
+
+
 def reasons(film, suggestion_reasons: dict) -> list[str]:
     """Why a film was suggested, as short phrases ("Same director: Mike Figgis").
 
@@ -272,33 +276,16 @@ def reasons(film, suggestion_reasons: dict) -> list[str]:
         if ids:
             template = one if len(ids) == 1 else many
             phrases.append(template % {"names": join_names([people[i] for i in ids])})
-    for key, names, same_label, one, many in (
-        ("genres", genres, _("Same genres: %(names)s"), _("Shared genre: %(names)s"), None),
-        ("themes", themes, _("Same themes: %(names)s"), _("Shared theme: %(names)s"), None),
+    for key, names, same_label, shared_label in (
+        ("genres", genres, _("Same genres: %(names)s"), SHARED_GENRES),
+        ("themes", themes, _("Same themes: %(names)s"), SHARED_THEMES),
     ):
         ids = [i for i in suggestion_reasons.get(key, []) if i in names]
         if not ids:
             continue
-        listed = join_names([names[i] for i in ids])
+        values = {"count": len(ids), "names": join_names([names[i] for i in ids])}
         if suggestion_reasons.get(f"same_{key}"):
-            phrases.append(same_label % {"names": listed})
-        elif len(ids) == 1:
-            phrases.append(one % {"names": listed})
+            phrases.append(same_label % values)
         else:
-            phrases.append(
-                (
-                    ngettext(
-                        "%(count)s shared genre: %(names)s",
-                        "%(count)s shared genres: %(names)s",
-                        len(ids),
-                    )
-                    if key == "genres"
-                    else ngettext(
-                        "%(count)s shared theme: %(names)s",
-                        "%(count)s shared themes: %(names)s",
-                        len(ids),
-                    )
-                )
-                % {"count": len(ids), "names": listed}
-            )
+            phrases.append(ngettext(*shared_label, len(ids)) % values)
     return phrases

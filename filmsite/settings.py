@@ -142,12 +142,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files served by whitenoise; tests use plain storage so they
-        # need no collectstatic.
+        # Hashed, compressed files served by whitenoise once collectstatic has run (make run
+        # and production always run it); plain files before that, as in tests.
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if envbool("FILMSITE_PLAIN_STATIC")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if (STATIC_ROOT / "staticfiles.json").exists()
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

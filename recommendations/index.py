@@ -14,7 +14,6 @@ import numpy as np
 from django.db.models import Count, Q
 
 from films.models import Credit, Film
-from recommendations.weights import MAX_GENERATOR_FILMS
 from recommendations.engine import (
     ACTOR,
     DIRECTOR,
@@ -24,6 +23,7 @@ from recommendations.engine import (
     WRITER,
     FilmFeatures,
 )
+from recommendations.weights import MAX_GENERATOR_FILMS
 
 ROLE_KINDS = {
     Credit.Role.DIRECTOR: DIRECTOR,
@@ -41,9 +41,7 @@ class CatalogIndex:
         self._films = films
         self._postings = postings
         self.film_total = len(films)
-        self._sets = {
-            kind: _group_by_set(films.values(), kind) for kind in (GENRE, THEME)
-        }
+        self._sets = {kind: _group_by_set(films.values(), kind) for kind in (GENRE, THEME)}
         self._bitmap = np.zeros(max(films, default=0) + 1, dtype=bool)
         self._arrays = {}
         self._sharing_cache = {}
@@ -200,7 +198,8 @@ class FilmNeighbourhood:
                 through.objects.order_by()
                 .values("film_id")
                 .annotate(
-                    total=Count(column), matching=Count(column, filter=Q(**{f"{column}__in": features}))
+                    total=Count(column),
+                    matching=Count(column, filter=Q(**{f"{column}__in": features})),
                 )
                 .filter(total=len(features), matching=len(features))
                 .values_list("film_id", flat=True)

@@ -1,11 +1,14 @@
-import os
-
 import pytest
+from django.conf import settings
 
 from films.models import Credit, Film, Genre, Person, Theme
 
-# Tests never need hashed static files, and must not depend on collectstatic.
-os.environ.setdefault("FILMSITE_PLAIN_STATIC", "1")
+# Tests render templates with plain static file names, whether or not collectstatic has
+# run in this checkout (a stale manifest would otherwise fail on a new static file).
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 
 def make_film(**kwargs) -> Film:
@@ -34,7 +37,9 @@ def make_film(**kwargs) -> Film:
         (Credit.Role.ACTOR, cast),
     ):
         for position, person in enumerate(people):
-            Credit.objects.create(film=film, person=make_person(person), role=role, position=position)
+            Credit.objects.create(
+                film=film, person=make_person(person), role=role, position=position
+            )
     return film
 
 

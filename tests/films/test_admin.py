@@ -12,16 +12,6 @@ from films.models import Credit, Film, Language, Person
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    # conftest.py sets FILMSITE_PLAIN_STATIC after pytest-django has already read the
-    # settings, so admin pages would look for a collectstatic manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def catalog(film_factory):
     """Three films of different decades, with people, genres, countries and a language."""

@@ -117,12 +117,8 @@ def stdin(monkeypatch):
 def snapshot() -> dict:
     """Everything the importer may write, to compare before and after."""
     models = [Film, Person, Credit, Genre, Theme, Country, Language]
-    throughs = [Film.genres.through, Film.themes.through, Film.countries.through]
-    throughs.append(Film.languages.through)
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values())
-        for model in models + throughs
-    }
+    models += [getattr(Film, m2m).through for m2m in ("genres", "themes", "countries", "languages")]
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
 
 def credits_of(film: Film, role) -> list[tuple[str, int, str]]:
@@ -160,6 +156,16 @@ def test_it_reads_the_catalog_from_standard_input(db, stdin, compress):
 
     assert sorted(Film.objects.values_list("title", flat=True)) == ["Film 1", "Film 2"]
     assert "Imported 2 films" in stdout
+
+
+def test_a_bad_line_from_standard_input_is_named(db, stdin):
+    stdin(encode([film_line(1), film_line(2, runtime="long")]))
+
+    with pytest.raises(CommandError, match="1 invalid line") as failure:
+        run_import("-")
+
+    assert "<stdin>: line 2, field 'runtime': must be a whole number" in failure.value.stderr
+    assert Film.objects.count() == 0
 
 
 def test_it_ignores_blank_lines(import_lines):
@@ -576,7 +582,7 @@ BAD_LINES = {
     ),
     "rating count beyond any database integer": (
         film_line(9, rating={"average": 4, "count": 10**12}),
-        "field 'rating.count'",
+        "field 'rating.count': must be a whole number from 0 to 2147483647",
     ),
     "cast item a number": (
         film_line(9, cast=["A", 42]),
@@ -641,10 +647,11 @@ def test_skip_invalid_imports_the_good_lines_and_reports_the_bad(import_lines, e
         ("wikidata:Q1056853", "Leaving Las Vegas"),
     ]
     assert Film.objects.get(pk=existing_film.pk).title == "Changed"
-    assert [line.split("catalog.jsonl: ")[1][:22] for line in stderr.splitlines()] == [
-        "line 3, field 'year': ",
-        "line 4: invalid JSON (",
-        "line 5, field 'id': 't",
+    reported = [line.split("catalog.jsonl: ")[1] for line in stderr.splitlines()]
+    assert [where.split(": ")[0] for where in reported] == [
+        "line 3, field 'year'",
+        "line 4",
+        "line 5, field 'id'",
     ]
     assert "(1 created, 1 updated, 0 unchanged, 3 skipped)" in stdout
 

@@ -1,15 +1,14 @@
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from films.filters import SimilarFilmFilter
 from films.models import Film, film_card_prefetches
 from films.sentences import film_summary, reasons, similar_counts
+from films.views.common import paginate, querystring_without_page
 from recommendations.services import load_similar, similar_as_json
 
-FILMS_PER_PAGE = 20
 SIMILAR_ON_FILM_PAGE = 10
 
 
@@ -75,7 +74,7 @@ def film_similar(request, slug, pk):
         matching = sorted(filterset.qs.values_list("id", flat=True), key=order.__getitem__)
     else:
         matching = []
-    page = paginate(request, matching, FILMS_PER_PAGE)
+    page = paginate(request, matching)
     by_id = {f.id: f for f in similar.films}
     page.object_list = [by_id[i] for i in page.object_list]
     prefetch_related_objects([film, *page.object_list], *film_card_prefetches())
@@ -88,7 +87,7 @@ def film_similar(request, slug, pk):
         "page": page,
         "matching_count": len(matching),
         "counts_sentence": similar_counts(film, similar.record) if similar.built else "",
-        "querystring": _without_page(request),
+        "querystring": querystring_without_page(request),
     }
     return render(request, "films/film_similar.html", ctx)
 
@@ -100,29 +99,3 @@ def film_similar_json(request, slug, pk):
     similar = load_similar(film)
     prefetch_related_objects([film], *film_card_prefetches())
     return JsonResponse(similar_as_json(film, similar), json_dumps_params={"ensure_ascii": False})
-
-
-def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    films = Film.objects.none()
-    if query:
-        films = Film.objects.filter(title__icontains=query).order_by("-rating_rank", "id")
-    page = paginate(request, films, FILMS_PER_PAGE)
-    return render(
-        request, "films/search.html", {"query": query, "page": page, "querystring": _without_page(request)}
-    )
-
-
-def paginate(request, object_list, per_page):
-    """The requested page; a page number that is not a page is a 404, never a 500."""
-    paginator = Paginator(object_list, per_page, orphans=3)
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
-        raise Http404("No such page.")
-    return paginator.page(int(number))
-
-
-def _without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
