@@ -26,6 +26,7 @@ from films.models import (
     slug_for,
 )
 from films.ratings import apply_combined_rating
+from films.text import searchable
 
 MIN_YEAR, MAX_YEAR = 1870, 2100
 MAX_RUNTIME = 100_000  # minutes; the longest films ever made run for days
@@ -366,6 +367,8 @@ FILM_FIELDS = [
     "rating_average",
     "rating_count",
     "rating_rank",
+    "search_title",
+    "search_original_title",
     "updated_at",
 ]
 
@@ -482,7 +485,12 @@ class CatalogWriter:
         if missing:
             Person.objects.bulk_create(
                 [
-                    Person(name=p.name, slug=slug_for(p.name, "person"), external_id=p.external_id)
+                    Person(
+                        name=p.name,
+                        slug=slug_for(p.name, "person"),
+                        search_name=searchable(p.name),
+                        external_id=p.external_id,
+                    )
                     for p in missing
                 ],
                 batch_size=2000,
@@ -496,9 +504,10 @@ class CatalogWriter:
             person = found[("id", external_id)]
             if person.name != ref.name:
                 person.name, person.slug = ref.name, slug_for(ref.name, "person")
+                person.search_name = searchable(ref.name)
                 renamed.append(person)
         if renamed:
-            Person.objects.bulk_update(renamed, ["name", "slug"], batch_size=1000)
+            Person.objects.bulk_update(renamed, ["name", "slug", "search_name"], batch_size=1000)
         return {key: person.pk for key, person in found.items()}
 
     @staticmethod
@@ -563,6 +572,7 @@ def _fill_film(film: Film, record: FilmRecord) -> None:
     film.synopsis_source = record.synopsis_source
     film.catalog_rating_average = record.rating_average
     film.catalog_rating_count = record.rating_count
+    film.set_search_fields()
     apply_combined_rating(film)
 
 

@@ -1,6 +1,7 @@
 import django_filters
+from django import forms
 
-from films.models import Country, Film, Genre
+from films.models import Country, Film, Genre, Theme
 
 DECADES = [(str(start), f"{start}s") for start in range(2020, 1870, -10)]
 
@@ -39,3 +40,137 @@ class SimilarFilmFilter(django_filters.FilterSet):
     def filter_decade(self, queryset, name, value):
         start = int(value)
         return queryset.filter(year__gte=start, year__lt=start + 10)
+
+
+DURATIONS = [
+    ("short", "Under 1h30"),
+    ("medium", "1h30 to 2h"),
+    ("long", "Over 2h"),
+]
+MIN_RATINGS = [(str(v), f"{v:g}/5 or more") for v in (1, 2, 2.5, 3, 3.5, 4, 4.5)]
+MODES = [("all", "all of them"), ("any", "any of them")]
+SORTS = {
+    "rating": ("-rating_rank", "id"),
+    "year": ("-year", "id"),
+    "year-asc": ("year", "id"),
+    "title": ("title", "id"),
+}
+SORT_CHOICES = [
+    ("rating", "Best rated"),
+    ("year", "Newest"),
+    ("year-asc", "Oldest"),
+    ("title", "Title"),
+]
+
+
+class CommaSeparatedSlugs(forms.TextInput):
+    """Themes are too many for a list box: typed as slugs, "alcoholism, prostitution"."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        slugs = []
+        for value in values:
+            slugs += [slug.strip() for slug in (value or "").split(",") if slug.strip()]
+        return slugs
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+
+class BrowseFilter(django_filters.FilterSet):
+    """The browse page: every filter a GET parameter, so every result is a shareable URL."""
+
+    genre = django_filters.ModelMultipleChoiceFilter(
+        label="Genres",
+        field_name="genres",
+        queryset=Genre.objects.all(),
+        to_field_name="slug",
+        method="filter_genres",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    genre_mode = django_filters.ChoiceFilter(
+        label="Films with",
+        choices=MODES,
+        method="noop",
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    exclude_genre = django_filters.ModelChoiceFilter(
+        label="Without the genre",
+        field_name="genres",
+        queryset=Genre.objects.all(),
+        to_field_name="slug",
+        exclude=True,
+        empty_label="No exclusion",
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label="Themes",
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        conjoined=True,
+        widget=CommaSeparatedSlugs,
+        help_text="Theme slugs, separated by commas",
+    )
+    country = django_filters.ModelChoiceFilter(
+        label="Country",
+        field_name="countries",
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        empty_label="Any country",
+    )
+    decade = django_filters.ChoiceFilter(
+        label="Decade", choices=DECADES, method="filter_decade", empty_label="Any decade"
+    )
+    year_from = django_filters.NumberFilter(
+        label="From year", field_name="year", lookup_expr="gte", min_value=1870, max_value=2100
+    )
+    year_to = django_filters.NumberFilter(
+        label="To year", field_name="year", lookup_expr="lte", min_value=1870, max_value=2100
+    )
+    duration = django_filters.ChoiceFilter(
+        label="Duration", choices=DURATIONS, method="filter_duration", empty_label="Any length"
+    )
+    min_rating = django_filters.ChoiceFilter(
+        label="Rating", choices=MIN_RATINGS, method="filter_min_rating", empty_label="Any rating"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, method="noop", empty_label=None
+    )
+
+    class Meta:
+        model = Film
+        fields = []
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    def filter_genres(self, queryset, name, genres):
+        if not genres:
+            return queryset
+        if self.form.cleaned_data.get("genre_mode") == "any":
+            return queryset.filter(genres__in=genres).distinct()
+        for genre in genres:  # one join per genre: films having all of them
+            queryset = queryset.filter(genres=genre)
+        return queryset
+
+    def filter_decade(self, queryset, name, value):
+        start = int(value)
+        return queryset.filter(year__gte=start, year__lt=start + 10)
+
+    def filter_duration(self, queryset, name, value):
+        return {
+            "short": queryset.filter(runtime__lt=90),
+            "medium": queryset.filter(runtime__gte=90, runtime__lte=120),
+            "long": queryset.filter(runtime__gt=120),
+        }[value]
+
+    def filter_min_rating(self, queryset, name, value):
+        return queryset.filter(rating_count__gt=0, rating_average__gte=value)
+
+    @property
+    def qs(self):
+        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.is_valid() else ""
+        return super().qs.order_by(*SORTS.get(sort or "rating"))

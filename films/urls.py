@@ -1,6 +1,6 @@
 from django.urls import path
 
-from films.views import pages, search
+from films.views import browse, pages, people, search
 
 app_name = "films"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.health, name="health"),
     path("search/", search.search, name="search"),
+    path("search/suggest.json", search.suggest, name="suggest"),
+    path("person/<slug:slug>-<int:pk>/", people.person_detail, name="person"),
+    path("genre/<slug:slug>/", browse.genre_detail, name="genre"),
+    path("theme/<slug:slug>/", browse.theme_detail, name="theme"),
+    path("country/<str:code>/", browse.country_detail, name="country"),
+    path("decade/<int:start>s/", browse.decade_detail, name="decade"),
+    path("browse/", browse.browse, name="browse"),
     path("film/<int:pk>/", pages.film_by_id, name="by_id"),
     path("film/<slug:slug>-<int:pk>/", pages.film_detail, name="detail"),
     path("film/<slug:slug>-<int:pk>/similar/", pages.film_similar, name="similar"),

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -20,5 +21,13 @@ def rating(film, heading_level=None):
 
 
 @register.filter
-def names(people) -> str:
-    return ", ".join(str(person) for person in people)
+def links(objects) -> str:
+    """People, genres, themes or countries as links to their pages, comma-separated."""
+    return format_html_join(
+        ", ", '<a href="{}">{}</a>', ((o.get_absolute_url(), o) for o in objects)
+    )
+
+
+@register.filter
+def decade(year: int) -> int:
+    return year - year % 10

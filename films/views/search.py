@@ -1,14 +1,58 @@
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from films.models import Film
+from films.models import film_card_prefetches
+from films.search import normalize_query, search_films, search_people
 from films.views.common import paginate, querystring_without_page
 
+RESULTS_PER_SECTION = 10
+SUGGESTIONS_PER_KIND = 5
 
+
+@require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    films = Film.objects.none()
-    if query:
-        films = Film.objects.filter(title__icontains=query).order_by("-rating_rank", "id")
-    page = paginate(request, films)
-    ctx = {"query": query, "page": page, "querystring": querystring_without_page(request)}
+    """One box, two sections: films and people. `type=films` or `type=people` pages
+    through one of them."""
+    query = request.GET.get("q", "")[:1000].strip()
+    kind = request.GET.get("type", "")
+    if kind not in ("films", "people"):
+        kind = ""
+    films = search_films(query)
+    people = search_people(query)
+    ctx = {
+        "query": query,
+        "kind": kind,
+        "searchable": bool(normalize_query(query)),
+        "querystring": querystring_without_page(request),
+    }
+    if kind == "films":
+        ctx["page"] = paginate(request, films.prefetch_related(*film_card_prefetches()))
+    elif kind == "people":
+        ctx["page"] = paginate(request, people)
+    else:
+        ctx["films"] = list(
+            films.prefetch_related(*film_card_prefetches())[: RESULTS_PER_SECTION + 1]
+        )
+        ctx["people"] = list(people[: RESULTS_PER_SECTION + 1])
     return render(request, "films/search.html", ctx)
+
+
+@require_GET
+def suggest(request):
+    """As-you-type suggestions for the search box: a few films and people."""
+    query = request.GET.get("q", "")[:1000]
+    films = search_films(query).only("id", "slug", "title", "year")[:SUGGESTIONS_PER_KIND]
+    people = search_people(query).only("id", "slug", "name", "film_count")[:SUGGESTIONS_PER_KIND]
+    results = [
+        {
+            "type": "film",
+            "label": f"{film.title} ({film.year})" if film.year else film.title,
+            "url": film.get_absolute_url(),
+        }
+        for film in films
+    ] + [
+        {"type": "person", "label": person.name, "url": person.get_absolute_url()}
+        for person in people
+    ]
+    return JsonResponse({"query": query, "results": results})

@@ -1,0 +1,18 @@
+import unicodedata
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def searchable(text: str) -> str:
+    """Lower case, accents and punctuation folded to spaces: "Amélie!" -> "amelie".
+
+    Stored next to titles and names so that search is case- and accent-insensitive on
+    every database with a plain LIKE or a trigram index, without an unaccent extension.
+    """
+    folded = text.casefold().translate(LETTERS_WITHOUT_DECOMPOSITION)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())

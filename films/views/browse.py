@@ -1,0 +1,70 @@
+"""Lists of films: by genre, theme, country, decade, and the browse page's filters."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from films.filters import SORT_CHOICES, SORTS, BrowseFilter
+from films.models import Country, Film, Genre, Theme, film_card_prefetches
+from films.views.common import paginate, querystring_without_page
+
+
+def _film_list(request, films, *, title, lead="", **extra):
+    """A paginated, sortable list of film cards. An unknown sort falls back to rating."""
+    sort = request.GET.get("sort", "rating")
+    if sort not in SORTS:
+        sort = "rating"
+    page = paginate(request, films.order_by(*SORTS[sort]).prefetch_related(*film_card_prefetches()))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("sort", None)
+    ctx = {
+        "title": title,
+        "lead": lead,
+        "page": page,
+        "sort": sort,
+        "sort_choices": SORT_CHOICES,
+        "querystring": querystring_without_page(request),
+        "sort_querystring": params.urlencode(),
+        **extra,
+    }
+    return render(request, "films/film_list.html", ctx)
+
+
+def genre_detail(request, slug):
+    genre = get_object_or_404(Genre, slug=slug)
+    return _film_list(request, genre.films.all(), title=f"{genre.name} films", kind="genre")
+
+
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    return _film_list(request, theme.films.all(), title=f"Films about {theme.name}", kind="theme")
+
+
+def country_detail(request, code):
+    if code != code.lower():
+        raise Http404("Country codes are lower case in URLs.")
+    country = get_object_or_404(Country, code=code.upper())
+    return _film_list(request, country.films.all(), title=f"Films from {country.name}")
+
+
+def decade_detail(request, start):
+    if start % 10 or not 1870 <= start <= 2100:
+        raise Http404("No such decade.")
+    films = Film.objects.filter(year__gte=start, year__lt=start + 10)
+    return _film_list(request, films, title=f"Films of the {start}s")
+
+
+def browse(request):
+    filterset = BrowseFilter(request.GET or None, queryset=Film.objects.all())
+    films = filterset.qs if filterset.is_bound and filterset.is_valid() else None
+    if films is None and not filterset.is_bound:
+        films = Film.objects.order_by(*SORTS["rating"])
+    page = None
+    if films is not None:
+        page = paginate(request, films.prefetch_related(*film_card_prefetches()))
+    ctx = {
+        "filter": filterset,
+        "page": page,
+        "querystring": querystring_without_page(request),
+    }
+    return render(request, "films/browse.html", ctx, status=200)
