@@ -5,12 +5,12 @@ accents everywhere. Results rank exact matches, then prefix matches, then matche
 whole word, then any other match; the better known come first within each rank (more
 ratings for films, more films for people).
 
-On PostgreSQL, trigram word similarity (pg_trgm, with GIN indexes made by migration
-0003) also finds misspellings: "nicholas cage" finds Nicolas Cage. Elsewhere only
-the exact, prefix and partial matches are found.
+On PostgreSQL, when nothing contains every word of the query, trigram word similarity
+(pg_trgm, GIN indexes made by migration 0003) finds near spellings: "nicholas cage" finds
+Nicolas Cage. Elsewhere only the exact, prefix and partial matches are found.
 """
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
@@ -18,8 +18,8 @@ from films.models import Film, Person
 from films.text import searchable
 
 MAX_QUERY_LENGTH = 100
-# pg_trgm's word_similarity threshold; 0.6 is PostgreSQL's default for the <% operator.
-TYPO_SIMILARITY = 0.5
+# Shorter queries match the start of a word only; trigrams need three letters anyway.
+MIN_PARTIAL_LENGTH = 3
 
 
 def normalize_query(query: str) -> str:
@@ -30,17 +30,25 @@ def _uses_trigrams() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _matches(fields: list[str], query: str) -> Q:
+    """Every word of the query somewhere in one of the fields; a query of one or two
+    letters only starts a word ("e" finds "Ed Harris", not every name with an e)."""
+    matches = Q()
+    for field in fields:
+        if len(query) < MIN_PARTIAL_LENGTH:
+            matches |= Q(**{f"{field}__startswith": query}) | Q(
+                **{f"{field}__contains": f" {query}"}
+            )
+            continue
+        every_word = Q()
+        for word in query.split():
+            every_word &= Q(**{f"{field}__contains": word})
+        matches |= every_word
+    return matches
+
+
 def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str) -> QuerySet:
-    words = query.split()
-    every_word = Q()
-    for word in words:
-        every_word &= Q(**{f"{fields[0]}__contains": word})
-    matches = every_word
-    for field in fields[1:]:
-        other = Q()
-        for word in words:
-            other &= Q(**{f"{field}__contains": word})
-        matches |= other
+    matches = _matches(fields, query)
 
     rank_cases = []
     for field in fields:
@@ -49,21 +57,16 @@ def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str) 
             When(**{f"{field}__startswith": query}, then=Value(1)),
             When(**{f"{field}__contains": f" {query}"}, then=Value(2)),
         ]
-    rank = Case(
-        *rank_cases, When(matches, then=Value(3)), default=Value(4), output_field=IntegerField()
-    )
-
-    if _uses_trigrams():
-        similarity = TrigramWordSimilarity(query, fields[0])
-        typo = Q(**{f"{fields[0]}__trigram_word_similar": query})
-        queryset = queryset.filter(matches | typo).annotate(match_rank=rank, similarity=similarity)
-        queryset = queryset.filter(Q(match_rank__lt=4) | Q(similarity__gte=TYPO_SIMILARITY))
-        return queryset.order_by("match_rank", F(popularity).desc(), "-similarity", "id")
-    return (
-        queryset.filter(matches)
-        .annotate(match_rank=rank)
-        .order_by("match_rank", F(popularity).desc(), "id")
-    )
+    rank = Case(*rank_cases, default=Value(3), output_field=IntegerField())
+    found = queryset.filter(matches)
+    if _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH and not found.exists():
+        # Nothing contains every word: look for near spellings ("nicholas cage"). Only
+        # then, since similarity ranks every candidate the trigram index returns.
+        similar = queryset.filter(**{f"{fields[0]}__trigram_word_similar": query})
+        return similar.annotate(similarity=TrigramSimilarity(fields[0], query)).order_by(
+            "-similarity", F(popularity).desc(), "id"
+        )
+    return found.annotate(match_rank=rank).order_by("match_rank", F(popularity).desc(), "id")
 
 
 def search_films(query: str) -> QuerySet:

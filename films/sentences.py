@@ -83,9 +83,8 @@ def genre_phrase(genres: list[str]) -> str:
     head = next((g for g in HEAD_GENRES if g in genres), genres[0])
     modifier = next((g for g in genres if g != head), None)
     words = [GENRE_ADJECTIVES.get(g, g.lower()) for g in ([modifier] if modifier else [])]
-    if modifier in HEAD_GENRES and head in ("Drama", "Comedy"):
-        # "comedy-drama", "musical comedy"
-        return f"{GENRE_ADJECTIVES[modifier]}-{GENRE_ADJECTIVES[head]}"
+    if {head, modifier} == {"Drama", "Comedy"}:
+        return "comedy-drama"
     return " ".join(words + [GENRE_ADJECTIVES.get(head, head.lower())])
 
 
