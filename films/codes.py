@@ -50,6 +50,33 @@ COUNTRY_DISPLAY_NAMES = {
 }
 
 
+# French names as a film page says them, where ISO's French name is formal ("Corée,
+# République de") or missing (former countries); other names come from pycountry.
+FRENCH_NAMES = {
+    "South Korea": "Corée du Sud",
+    "North Korea": "Corée du Nord",
+    "Russia": "Russie",
+    "Soviet Union": "Union soviétique",
+    "Czechoslovakia": "Tchécoslovaquie",
+    "Yugoslavia": "Yougoslavie",
+    "East Germany": "Allemagne de l'Est",
+    "Serbia and Montenegro": "Serbie-et-Monténégro",
+    "Taiwan": "Taïwan",
+    "Iran": "Iran",
+    "Vietnam": "Viêt Nam",
+    "Syria": "Syrie",
+    "Bolivia": "Bolivie",
+    "Venezuela": "Venezuela",
+    "Tanzania": "Tanzanie",
+    "Moldova": "Moldavie",
+    "Laos": "Laos",
+    "Palestine": "Palestine",
+    "Democratic Republic of the Congo": "République démocratique du Congo",
+    "Turkey": "Turquie",
+    "Modern Greek": "Grec moderne",
+}
+
+
 def country_name(country) -> str:
     return (
         COUNTRY_DISPLAY_NAMES.get(country.alpha_2)
@@ -161,12 +188,16 @@ def _translations(domain: str, language: str):
 
 def translate_country_name(name: str, language: str) -> str:
     """The country's name in a site language ("United States" -> "États-Unis" in French)."""
-    if language == "en":
+    if language.startswith("en"):
         return name
+    if language.startswith("fr") and name in FRENCH_NAMES:
+        return FRENCH_NAMES[name]
     return _translations("iso3166-1", language).gettext(name)
 
 
 def translate_language_name(name: str, language: str) -> str:
-    if language == "en":
+    if language.startswith("en"):
         return name
+    if language.startswith("fr") and name in FRENCH_NAMES:
+        return FRENCH_NAMES[name]
     return _translations("iso639-3", language).gettext(name)

@@ -8,7 +8,9 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
+from films.codes import translate_country_name, translate_language_name
 from films.text import searchable
 
 
@@ -68,7 +70,8 @@ class Country(models.Model):
         verbose_name_plural = "countries"
 
     def __str__(self):
-        return self.name
+        # In the visitor's language: "États-Unis" on French pages.
+        return translate_country_name(self.name, get_language() or "en")
 
     def get_absolute_url(self):
         return reverse("films:country", kwargs={"code": self.code.lower()})
@@ -86,7 +89,7 @@ class Language(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return translate_language_name(self.name, get_language() or "en")
 
 
 class PersonQuerySet(models.QuerySet):

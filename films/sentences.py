@@ -5,8 +5,8 @@
 """
 
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 # The adjective a genre takes before "film"; unknown genres are used as they are.
 GENRE_ADJECTIVES = {
@@ -108,6 +108,13 @@ def release_phrase(film) -> str:
 
 
 def film_summary(film) -> str:
+    """The film's one-sentence summary in the visitor's language."""
+    if (get_language() or "en").startswith("fr"):
+        return _film_summary_fr(film)
+    return _film_summary_en(film)
+
+
+def _film_summary_en(film) -> str:
     """ "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis,
     released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
 
@@ -288,3 +295,72 @@ def reasons(film, suggestion_reasons: dict) -> list[str]:
         else:
             phrases.append(ngettext(*shared_label, len(ids)) % values)
     return phrases
+
+
+# French adjectives agree with "film" (masculine singular); prefixes make compounds such as
+# "franco-américain".
+FRENCH_DEMONYMS = {
+    "AR": "argentin", "AT": "autrichien", "AU": "australien", "BE": "belge", "BR": "brésilien",
+    "CA": "canadien", "CH": "suisse", "CN": "chinois", "CSHH": "tchécoslovaque", "CZ": "tchèque",
+    "DE": "allemand", "DK": "danois", "ES": "espagnol", "FI": "finlandais", "FR": "français",
+    "GB": "britannique", "GR": "grec", "HK": "hongkongais", "HU": "hongrois", "IE": "irlandais",
+    "IL": "israélien", "IN": "indien", "IR": "iranien", "IT": "italien", "JP": "japonais",
+    "KR": "sud-coréen", "MX": "mexicain", "NL": "néerlandais", "NO": "norvégien",
+    "NZ": "néo-zélandais", "PL": "polonais", "PT": "portugais", "RO": "roumain", "RU": "russe",
+    "SE": "suédois", "SUHH": "soviétique", "TR": "turc", "TW": "taïwanais", "US": "américain",
+    "YUCS": "yougoslave", "ZA": "sud-africain", "LU": "luxembourgeois", "IS": "islandais",
+}  # fmt: skip
+FRENCH_PREFIXES = {
+    "FR": "franco", "DE": "germano", "IT": "italo", "ES": "hispano", "GB": "britanno",
+    "US": "américano", "JP": "nippo", "CN": "sino", "RU": "russo", "BE": "belgo",
+    "CA": "canado", "PT": "luso", "AT": "austro", "GR": "gréco", "IN": "indo",
+}  # fmt: skip
+
+
+def _french_nationality(countries) -> tuple[str, str]:
+    """("franco-américain", "") or ("", "(France, Allemagne, Italie)")."""
+    codes = [c.code for c in countries]
+    if len(codes) == 1 and codes[0] in FRENCH_DEMONYMS:
+        return FRENCH_DEMONYMS[codes[0]], ""
+    if len(codes) == 2 and all(code in FRENCH_DEMONYMS for code in codes):
+        first, second = codes
+        if first in FRENCH_PREFIXES:
+            return f"{FRENCH_PREFIXES[first]}-{FRENCH_DEMONYMS[second]}", ""
+        if second in FRENCH_PREFIXES:
+            return f"{FRENCH_PREFIXES[second]}-{FRENCH_DEMONYMS[first]}", ""
+    if not countries:
+        return "", ""
+    return "", "(" + ", ".join(str(c) for c in countries) + ")"
+
+
+def _french_date(film) -> str:
+    date = film.release_date
+    if not date or film.release_date_precision == "year":
+        return ""
+    if film.release_date_precision == "month":
+        return "sorti en " + formats.date_format(date, "F Y")
+    day = "1er" if date.day == 1 else str(date.day)
+    return f"sorti le {day} " + formats.date_format(date, "F Y")
+
+
+def _film_summary_fr(film) -> str:
+    """ "Leaving Las Vegas est un film américain de 1995, de genres Drama et Romance,
+    réalisé par Mike Figgis, sorti le 27 octobre 1995, avec Nicolas Cage et Elisabeth Shue."
+
+    Genre names stay as the catalog gives them, like every other piece of data."""
+    adjective, origin = _french_nationality(list(film.countries.all()))
+    words = ["un film", adjective, f"de {film.year}" if film.year else "", origin]
+    sentence = f"{film.title} est " + " ".join(w for w in words if w)
+    genres = [g.name for g in film.genres.all()]
+    if genres:
+        label = "de genre" if len(genres) == 1 else "de genres"
+        sentence += f", {label} {join_names(genres)}"
+    parts = []
+    if film.directors:
+        parts.append("réalisé par " + join_names(film.directors))
+    parts.append(_french_date(film))
+    if film.cast_in_billing_order and film.cast:
+        parts.append("avec " + join_names([c.person.name for c in film.cast[:2]]))
+    for part in filter(None, parts):
+        sentence += ", " + part
+    return sentence + "."
