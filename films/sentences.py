@@ -252,6 +252,8 @@ def _number(value: int) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
+SAME_GENRES = ("Same genre: %(names)s", "Same genres: %(names)s")
+SAME_THEMES = ("Same theme: %(names)s", "Same themes: %(names)s")
 SHARED_GENRES = ("Shared genre: %(names)s", "%(count)s shared genres: %(names)s")
 SHARED_THEMES = ("Shared theme: %(names)s", "%(count)s shared themes: %(names)s")
 
@@ -283,15 +285,15 @@ def reasons(film, suggestion_reasons: dict) -> list[str]:
             template = one if len(ids) == 1 else many
             phrases.append(template % {"names": join_names([people[i] for i in ids])})
     for key, names, same_label, shared_label in (
-        ("genres", genres, _("Same genres: %(names)s"), SHARED_GENRES),
-        ("themes", themes, _("Same themes: %(names)s"), SHARED_THEMES),
+        ("genres", genres, SAME_GENRES, SHARED_GENRES),
+        ("themes", themes, SAME_THEMES, SHARED_THEMES),
     ):
         ids = [i for i in suggestion_reasons.get(key, []) if i in names]
         if not ids:
             continue
         values = {"count": len(ids), "names": join_names([names[i] for i in ids])}
         if suggestion_reasons.get(f"same_{key}"):
-            phrases.append(same_label % values)
+            phrases.append(ngettext(*same_label, len(ids)) % values)
         else:
             phrases.append(ngettext(*shared_label, len(ids)) % values)
     return phrases
