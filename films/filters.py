@@ -1,9 +1,10 @@
 import django_filters
 from django import forms
+from django.db.models import F
 
 from films.models import Country, Film, Genre, Theme
 
-DECADES = [(str(start), f"{start}s") for start in range(2020, 1870, -10)]
+DECADES = [(str(start), f"{start}s") for start in range(2020, 1860, -10)]
 
 
 class SimilarFilmFilter(django_filters.FilterSet):
@@ -51,9 +52,10 @@ MIN_RATINGS = [(str(v), f"{v:g}/5 or more") for v in (1, 2, 2.5, 3, 3.5, 4, 4.5)
 MODES = [("all", "all of them"), ("any", "any of them")]
 SORTS = {
     "rating": ("-rating_rank", "id"),
-    "year": ("-year", "id"),
-    "year-asc": ("year", "id"),
-    "title": ("title", "id"),
+    "year": (F("year").desc(nulls_last=True), "id"),
+    "year-asc": (F("year").asc(nulls_last=True), "id"),
+    # Folded titles, so that "Élite Squad" sorts with the E's, not after Z.
+    "title": ("search_title", "id"),
 }
 SORT_CHOICES = [
     ("rating", "Best rated"),
@@ -107,7 +109,8 @@ class BrowseFilter(django_filters.FilterSet):
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label="Themes",
-        field_name="themes",
+        # The filter looks films up by the field named here with the chosen themes' slugs.
+        field_name="themes__slug",
         queryset=Theme.objects.all(),
         to_field_name="slug",
         conjoined=True,
@@ -143,6 +146,14 @@ class BrowseFilter(django_filters.FilterSet):
     class Meta:
         model = Film
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and any(data.values()):
+            # Show the defaults as chosen: "all of them", best rated first.
+            data = data.copy()
+            data.setdefault("genre_mode", "all")
+            data.setdefault("sort", "rating")
+        super().__init__(data, *args, **kwargs)
 
     def noop(self, queryset, name, value):
         return queryset

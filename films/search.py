@@ -50,13 +50,10 @@ def _matches(fields: list[str], query: str) -> Q:
 def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str) -> QuerySet:
     matches = _matches(fields, query)
 
-    rank_cases = []
-    for field in fields:
-        rank_cases += [
-            When(**{field: query}, then=Value(0)),
-            When(**{f"{field}__startswith": query}, then=Value(1)),
-            When(**{f"{field}__contains": f" {query}"}, then=Value(2)),
-        ]
+    # Level by level across the fields: an exact original title beats a prefix of a title.
+    rank_cases = [When(**{field: query}, then=Value(0)) for field in fields]
+    rank_cases += [When(**{f"{field}__startswith": query}, then=Value(1)) for field in fields]
+    rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(2)) for field in fields]
     rank = Case(*rank_cases, default=Value(3), output_field=IntegerField())
     found = queryset.filter(matches)
     if _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH and not found.exists():

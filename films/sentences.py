@@ -157,19 +157,44 @@ def similar_counts(film, record) -> str:
         sentences.append(_("The cast of %(title)s is not known yet") % {"title": title})
     directors = film.directors
     if directors:
-        sentences[-1] += _(", and ") + (
-            ngettext(
-                "%(count)s shares its director",
-                "%(count)s share its director",
-                record.directors_count,
+        values = {"count": _number(record.directors_count)}
+        if not film.cast:
+            # A sentence of its own: "and 3 share its director" would have no subject.
+            sentences[-1] += (
+                ". "
+                + ngettext(
+                    "%(count)s other film shares its director",
+                    "%(count)s other films share its director",
+                    record.directors_count,
+                )
+                % values
+                if len(directors) == 1
+                else ". "
+                + ngettext(
+                    "%(count)s other film shares one of its directors",
+                    "%(count)s other films share one of its directors",
+                    record.directors_count,
+                )
+                % values
             )
-            if len(directors) == 1
-            else ngettext(
-                "%(count)s shares one of its directors",
-                "%(count)s share one of its directors",
-                record.directors_count,
+        else:
+            sentences[-1] += (
+                _(", and ")
+                + (
+                    ngettext(
+                        "%(count)s shares its director",
+                        "%(count)s share its director",
+                        record.directors_count,
+                    )
+                    if len(directors) == 1
+                    else ngettext(
+                        "%(count)s shares one of its directors",
+                        "%(count)s share one of its directors",
+                        record.directors_count,
+                    )
+                )
+                % values
             )
-        ) % {"count": _number(record.directors_count)}
     sentences[-1] += "."
 
     sentences.append(
@@ -276,9 +301,9 @@ def reasons(film, suggestion_reasons: dict) -> list[str]:
         ("writers", _("Same writer: %(names)s"), _("Same writers: %(names)s")),
         ("actors", _("Shared actor: %(names)s"), _("Shared actors: %(names)s")),
     ):
-        # Mike Figgis, who directed both films and appears in both, is named once.
+        # Mike Figgis, who directed, wrote and appears in both films, is named once.
         ids = [i for i in suggestion_reasons.get(key, []) if i in people]
-        if key == "actors":
+        if key != "directors":
             ids = [i for i in ids if i not in named_already]
         named_already.update(ids)
         if ids:

@@ -102,7 +102,7 @@ def load_similar(film: Film, *, limit: int | None = None, queryset=None) -> Simi
     record = FilmRecommendations.objects.filter(film=film).first()
     if record is None:
         return SimilarFilms(record=None, films=[])
-    suggestions = record.suggestions[:limit] if limit else record.suggestions
+    suggestions = record.suggestions if limit is None else record.suggestions[:limit]
     queryset = queryset if queryset is not None else Film.objects.all()
     by_id = queryset.in_bulk([s["id"] for s in suggestions])
     films = []

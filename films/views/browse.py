@@ -1,15 +1,21 @@
 """Lists of films: by genre, theme, country, decade, and the browse page's filters."""
 
+import re
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from films.filters import SORT_CHOICES, SORTS, BrowseFilter
 from films.models import Country, Film, Genre, Theme, film_card_prefetches
 from films.views.common import paginate, querystring_without_page
 
 
-def _film_list(request, films, *, title, lead="", **extra):
-    """A paginated, sortable list of film cards. An unknown sort falls back to rating."""
+def _film_list(request, films, *, title, canonical_path, lead="", **extra):
+    """A paginated, sortable list of film cards. An unknown sort falls back to rating.
+
+    canonical_path: the list's own URL, for its canonical link (the URL asked for can
+    differ: /decade/01990s/ is the 1990s too)."""
     sort = request.GET.get("sort", "rating")
     if sort not in SORTS:
         sort = "rating"
@@ -25,6 +31,7 @@ def _film_list(request, films, *, title, lead="", **extra):
         "sort_choices": SORT_CHOICES,
         "querystring": querystring_without_page(request),
         "sort_querystring": params.urlencode(),
+        "canonical_path": canonical_path,
         **extra,
     }
     return render(request, "films/film_list.html", ctx)
@@ -32,26 +39,48 @@ def _film_list(request, films, *, title, lead="", **extra):
 
 def genre_detail(request, slug):
     genre = get_object_or_404(Genre, slug=slug)
-    return _film_list(request, genre.films.all(), title=f"{genre.name} films", kind="genre")
+    return _film_list(
+        request,
+        genre.films.all(),
+        title=f"{genre.name} films",
+        canonical_path=genre.get_absolute_url(),
+        kind="genre",
+    )
 
 
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    return _film_list(request, theme.films.all(), title=f"Films about {theme.name}", kind="theme")
+    return _film_list(
+        request,
+        theme.films.all(),
+        title=f"Films about {theme.name}",
+        canonical_path=theme.get_absolute_url(),
+        kind="theme",
+    )
 
 
 def country_detail(request, code):
-    if code != code.lower():
-        raise Http404("Country codes are lower case in URLs.")
+    if not re.fullmatch(r"[a-z]{2}|[a-z]{4}", code):
+        raise Http404("A country is its ISO code in lower case: /country/fr/.")
     country = get_object_or_404(Country, code=code.upper())
-    return _film_list(request, country.films.all(), title=f"Films from {country.name}")
+    return _film_list(
+        request,
+        country.films.all(),
+        title=f"Films from {country.name}",
+        canonical_path=country.get_absolute_url(),
+    )
 
 
 def decade_detail(request, start):
     if start % 10 or not 1870 <= start <= 2100:
         raise Http404("No such decade.")
     films = Film.objects.filter(year__gte=start, year__lt=start + 10)
-    return _film_list(request, films, title=f"Films of the {start}s")
+    return _film_list(
+        request,
+        films,
+        title=f"Films of the {start}s",
+        canonical_path=reverse("films:decade", kwargs={"start": start}),
+    )
 
 
 def browse(request):

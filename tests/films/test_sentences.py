@@ -183,9 +183,7 @@ def test_a_cast_not_in_billing_order_names_no_stars(db):
 
 
 def test_a_single_actor_is_starring_alone(db):
-    assert summary_of(leaving_las_vegas(cast=["Nicolas Cage"])).endswith(
-        ", starring Nicolas Cage."
-    )
+    assert summary_of(leaving_las_vegas(cast=["Nicolas Cage"])).endswith(", starring Nicolas Cage.")
 
 
 def test_a_country_without_a_known_adjective_is_named_after_from(db):
@@ -225,6 +223,8 @@ def test_three_countries_are_named_after_from(db):
         (["Drama", "Romance"], "romantic drama"),
         (["Romance", "Drama"], "romantic drama"),
         (["Comedy", "Drama"], "comedy-drama"),
+        (["Comedy", "Musical"], "musical comedy"),
+        (["Drama", "Thriller"], "thriller drama"),
         (["Crime", "Thriller"], "crime thriller"),
         (["Sci-Fi"], "science fiction"),
         (["Giallo"], "giallo"),
@@ -234,18 +234,6 @@ def test_three_countries_are_named_after_from(db):
 )
 def test_the_genre_phrase_puts_the_kind_of_film_last(genres, phrase):
     assert genre_phrase(genres) == phrase
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: films/sentences.py genre_phrase() joins a head-genre modifier with a hyphen "
-        "for every head in (Drama, Comedy): ['Musical', 'Comedy'] gives 'musical-comedy', "
-        "while its own comment promises 'musical comedy'"
-    ),
-)
-def test_a_musical_comedy_is_not_hyphenated():
-    assert genre_phrase(["Comedy", "Musical"]) == "musical comedy"
 
 
 @pytest.mark.parametrize(
@@ -363,14 +351,6 @@ def test_a_film_without_cast_or_director_says_its_cast_is_unknown(db):
     assert sentence.startswith("The cast of Leaving Las Vegas is not known yet. ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: films/sentences.py similar_counts() appends ', and 3 share its director' to "
-        "'The cast of X is not known yet' when the film has no cast: '3' has nothing to "
-        "refer to (no 'other films' before it)"
-    ),
-)
 def test_a_film_without_cast_still_says_what_shares_its_director(db):
     sentence = similar_counts(counted_film(cast=[]), record(directors=3))
 
@@ -422,9 +402,7 @@ def genre_ids(film, *names):
 
 
 def test_a_shared_director_is_named(figgis_film):
-    assert reasons(figgis_film, {"directors": ids("Mike Figgis")}) == [
-        "Same director: Mike Figgis"
-    ]
+    assert reasons(figgis_film, {"directors": ids("Mike Figgis")}) == ["Same director: Mike Figgis"]
 
 
 def test_shared_actors_are_named_in_the_order_given(figgis_film):
@@ -435,9 +413,7 @@ def test_shared_actors_are_named_in_the_order_given(figgis_film):
 
 
 def test_a_shared_writer_is_named(figgis_film):
-    assert reasons(figgis_film, {"writers": ids("John O'Brien")}) == [
-        "Same writer: John O'Brien"
-    ]
+    assert reasons(figgis_film, {"writers": ids("John O'Brien")}) == ["Same writer: John O'Brien"]
 
 
 def test_a_director_who_also_acts_is_named_once(figgis_film):
@@ -450,9 +426,7 @@ def test_a_director_who_also_acts_is_named_once(figgis_film):
 
 
 def test_a_director_who_is_the_only_shared_actor_leaves_no_actor_phrase(figgis_film):
-    phrases = reasons(
-        figgis_film, {"directors": ids("Mike Figgis"), "actors": ids("Mike Figgis")}
-    )
+    phrases = reasons(figgis_film, {"directors": ids("Mike Figgis"), "actors": ids("Mike Figgis")})
 
     assert phrases == ["Same director: Mike Figgis"]
 
@@ -512,16 +486,15 @@ def test_ids_the_film_does_not_have_are_not_named(figgis_film):
     assert reasons(figgis_film, {"actors": [stranger.id], "genres": [10**9]}) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: films/sentences.py reasons() uses the plural label 'Same genres: %(names)s' "
-        "even when the identical set is a single genre: {'genres': [drama], "
-        "'same_genres': True} gives 'Same genres: Drama' instead of 'Same genre: Drama'"
-    ),
-)
 def test_one_identical_genre_is_named_in_the_singular(db):
     film = Film.objects.for_detail().get(pk=make_film(genres=["Drama"]).pk)
 
     drama = film.genres.get().id
     assert reasons(film, {"genres": [drama], "same_genres": True}) == ["Same genre: Drama"]
+
+
+def test_one_identical_theme_is_named_in_the_singular(db):
+    film = Film.objects.for_detail().get(pk=make_film(themes=["Revenge"]).pk)
+
+    revenge = film.themes.get().id
+    assert reasons(film, {"themes": [revenge], "same_themes": True}) == ["Same theme: Revenge"]

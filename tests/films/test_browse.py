@@ -1,0 +1,353 @@
+"""The browse page: films narrowed by GET filters (genres, themes, country, years, duration,
+rating) and sorted; a wrong value in the URL is a message on the form, never an error."""
+
+import pytest
+from django.urls import reverse
+
+from films.models import Country, Genre
+from tests.conftest import make_film, make_named
+from tests.films.test_film_lists import rated
+from tests.films.test_search import card_titles, page
+
+# Whitenoise warns that collectstatic has not been run; pages need no static files here.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+def browse(client, query: str = ""):
+    return page(client.get(f"{reverse('films:browse')}?{query}" if query else "/browse/"))
+
+
+def titles(doc) -> list[str]:
+    """The films shown, without their year: ["Heat", "La Haine"]."""
+    return [title.rsplit(" (", 1)[0] for title in card_titles(doc)]
+
+
+def status(doc) -> str:
+    return doc.find("main").find("p", role="status").text()
+
+
+def not_a_choice(value: str) -> str:
+    return f"Select a valid choice. {value} is not one of the available choices."
+
+
+def form_errors(doc) -> dict[str, list[str]]:
+    """Each form field with errors, by its label: {"Decade": ["Select a valid ..."]}."""
+    errors = {}
+    for field in doc.find("form", "browse-filters").find_all(cls="field"):
+        label = field.find_all("legend") or field.find_all("label")
+        messages = field.texts("p", "error")
+        if messages:
+            errors[label[0].text()] = messages
+    return errors
+
+
+@pytest.fixture
+def catalog(db):
+    """Nine films; by rating (Bayesian rank): Heat, La Haine, Amélie, Toy Story, Before
+    Sunrise, Ratatouille, Paddington, Lost Reel (unrated), Taxi."""
+    for code, name in [("FR", "France"), ("US", "United States"), ("GB", "United Kingdom")]:
+        Country.objects.create(code=code, name=name)
+    films = [
+        ("Heat", 1995, 170, ["Crime", "Drama"], ["Heist", "Police"], "US", ("4.2", 400)),
+        ("La Haine", 1995, 98, ["Crime", "Drama"], ["Paris", "Police"], "FR", ("4.1", 200)),
+        ("Amélie", 2001, 121, ["Comedy", "Romance"], ["Paris"], "FR", ("4.0", 1000)),
+        ("Toy Story", 1995, 89, ["Animation", "Comedy"], [], "US", ("4.0", 300)),
+        ("Before Sunrise", 1995, 101, ["Drama", "Romance"], [], "US", ("3.9", 150)),
+        ("Ratatouille", 2007, 120, ["Animation", "Comedy"], ["Paris"], "US", ("3.8", 100)),
+        ("Paddington", 2014, 90, ["Comedy"], [], "GB", ("3.6", 90)),
+        ("Taxi", 1998, 86, ["Comedy", "Crime"], ["Paris"], "FR", ("2.9", 60)),
+    ]
+    for title, year, runtime, genres, themes, country, (average, count) in films:
+        make_film(
+            title=title,
+            year=year,
+            runtime=runtime,
+            genres=genres,
+            themes=themes,
+            countries=[country],
+            **rated(average, count),
+        )
+    # No runtime, no rating: the prior's rank, as the catalog import leaves it.
+    make_film(title="Lost Reel", year=1990, genres=["Drama"], rating_rank=3.0)
+
+
+# Any known theme makes the page fail: see the report in the reason.
+EVERY_FILM_BY_RATING = [
+    "Heat",
+    "La Haine",
+    "Amélie",
+    "Toy Story",
+    "Before Sunrise",
+    "Ratatouille",
+    "Paddington",
+    "Lost Reel",
+    "Taxi",
+]
+
+
+# --- No filter --------------------------------------------------------------------------
+
+
+def test_without_filters_it_lists_every_film_best_rated_first(client, catalog):
+    doc = browse(client)
+
+    assert doc.find("h1").text() == "Browse films"
+    assert status(doc) == "9 films."
+    assert titles(doc) == EVERY_FILM_BY_RATING
+    assert form_errors(doc) == {}
+
+
+def test_an_empty_form_submitted_lists_every_film(client, catalog):
+    doc = browse(
+        client,
+        "genre_mode=all&exclude_genre=&theme=&country=&decade=&year_from=&year_to="
+        "&duration=&min_rating=&sort=rating",
+    )
+
+    assert titles(doc) == EVERY_FILM_BY_RATING
+    assert form_errors(doc) == {}
+
+
+# --- Each filter alone ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # Several genres: all of them, by default or said so.
+        ("genre=crime&genre=drama", ["Heat", "La Haine"]),
+        ("genre=crime&genre=drama&genre_mode=all", ["Heat", "La Haine"]),
+        ("genre=comedy", ["Amélie", "Toy Story", "Ratatouille", "Paddington", "Taxi"]),
+        # Any of them, each film once though it has both.
+        (
+            "genre=crime&genre=drama&genre_mode=any",
+            ["Heat", "La Haine", "Before Sunrise", "Lost Reel", "Taxi"],
+        ),
+        ("exclude_genre=comedy", ["Heat", "La Haine", "Before Sunrise", "Lost Reel"]),
+        # Themes: all of those listed.
+        ("theme=paris", ["La Haine", "Amélie", "Ratatouille", "Taxi"]),
+        ("theme=paris,police", ["La Haine"]),
+        ("theme=paris%2C+police", ["La Haine"]),
+        ("theme=police&theme=paris", ["La Haine"]),
+        ("country=FR", ["La Haine", "Amélie", "Taxi"]),
+        (
+            "decade=1990",
+            ["Heat", "La Haine", "Toy Story", "Before Sunrise", "Lost Reel", "Taxi"],
+        ),
+        # Both years included.
+        ("year_from=1998&year_to=2007", ["Amélie", "Ratatouille", "Taxi"]),
+        ("year_from=2001", ["Amélie", "Ratatouille", "Paddington"]),
+        ("year_to=1990", ["Lost Reel"]),
+        # Under 90 minutes; 90 to 120 included; over 120. Unknown runtimes in none.
+        ("duration=short", ["Toy Story", "Taxi"]),
+        ("duration=medium", ["La Haine", "Before Sunrise", "Ratatouille", "Paddington"]),
+        ("duration=long", ["Heat", "Amélie"]),
+        # An average of exactly 4.0 is "4/5 or more"; unrated films are never.
+        ("min_rating=4", ["Heat", "La Haine", "Amélie", "Toy Story"]),
+        ("min_rating=1", [t for t in EVERY_FILM_BY_RATING if t != "Lost Reel"]),
+    ],
+)
+def test_each_filter_alone_narrows_the_films(client, catalog, query, expected):
+    doc = browse(client, query)
+
+    assert form_errors(doc) == {}
+    assert titles(doc) == expected
+    assert status(doc) == f"{len(expected)} film{'s' if len(expected) != 1 else ''}."
+
+
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("rating", ["La Haine", "Amélie", "Taxi"]),
+        ("year", ["Amélie", "Taxi", "La Haine"]),
+        ("year-asc", ["La Haine", "Taxi", "Amélie"]),
+        ("title", ["Amélie", "La Haine", "Taxi"]),
+    ],
+)
+def test_the_films_found_are_sorted_as_asked(client, catalog, sort, expected):
+    assert titles(browse(client, f"country=FR&sort={sort}")) == expected
+
+
+# --- Filters combined -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("genre=comedy&country=FR&duration=short", ["Taxi"]),
+        (
+            "genre=drama&decade=1990&exclude_genre=romance&min_rating=4&sort=title",
+            ["Heat", "La Haine"],
+        ),
+        ("genre=comedy&genre=animation&genre_mode=all&year_from=2000", ["Ratatouille"]),
+        pytest.param(
+            "genre=comedy&genre=animation&genre_mode=all&year_from=2000&theme=paris",
+            ["Ratatouille"],
+        ),
+        (
+            "genre=romance&genre=animation&genre_mode=any&exclude_genre=drama&sort=year-asc",
+            ["Toy Story", "Amélie", "Ratatouille"],
+        ),
+        ("genre=crime&country=US&duration=long&min_rating=4.5", []),
+        ("theme=police&country=US&duration=long&min_rating=4.5", []),
+        ("decade=1990&year_from=1996", ["Taxi"]),
+    ],
+)
+def test_filters_combine(client, catalog, query, expected):
+    doc = browse(client, query)
+
+    assert form_errors(doc) == {}
+    assert titles(doc) == expected
+
+
+def test_the_form_shows_the_filters_applied(client, catalog):
+    doc = browse(
+        client, "genre=crime&genre=drama&genre_mode=any&country=FR&duration=medium&sort=year"
+    )
+
+    form = doc.find("form", "browse-filters")
+    checked = {
+        (i.attrs["name"], i.attrs["value"]) for i in form.find_all("input") if "checked" in i.attrs
+    }
+    assert checked == {("genre", "crime"), ("genre", "drama"), ("genre_mode", "any")}
+    selected = {
+        s.attrs["name"]: [o.text() for o in s.find_all("option") if "selected" in o.attrs]
+        for s in form.find_all("select")
+    }
+    assert selected["country"] == ["France"]
+    assert selected["duration"] == ["1h30 to 2h"]
+    assert selected["sort"] == ["Newest"]
+    assert selected["decade"] == ["Any decade"]
+
+
+# --- Wrong values in the URL --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, label, message",
+    [
+        ("decade=abc", "Decade", not_a_choice("abc")),
+        ("decade=1995", "Decade", not_a_choice("1995")),
+        ("year_from=xyz", "From year", "Enter a number."),
+        ("year_to=1800", "To year", "Ensure this value is greater than or equal to 1870."),
+        ("year_from=NaN", "From year", "Enter a number."),
+        ("min_rating=9", "Rating", not_a_choice("9")),
+        ("theme=unknown", "Themes", not_a_choice("unknown")),
+        ("genre=unknown", "Genres", not_a_choice("unknown")),
+        ("sort=bogus", "Sort by", not_a_choice("bogus")),
+        ("genre_mode=some", "Films with", not_a_choice("some")),
+        ("duration=epic", "Duration", not_a_choice("epic")),
+        (
+            "exclude_genre=unknown",
+            "Without the genre",
+            "Select a valid choice. That choice is not one of the available choices.",
+        ),
+        (
+            "country=zz",
+            "Country",
+            "Select a valid choice. That choice is not one of the available choices.",
+        ),
+        ("country=%00", "Country", "Null characters are not allowed."),
+    ],
+)
+def test_a_wrong_value_in_the_url_is_a_message_on_the_form(client, catalog, query, label, message):
+    response = client.get(f"/browse/?{query}")
+
+    assert response.status_code == 200
+    doc = page(response)
+    assert form_errors(doc) == {label: [message]}
+    assert "Some filters are not valid: see the messages above." in doc.texts("p", "error")
+    assert card_titles(doc) == []
+
+
+def test_a_wrong_value_keeps_the_right_ones_on_the_form(client, catalog):
+    doc = browse(client, "genre=drama&theme=paris,police&decade=abc&min_rating=9")
+
+    assert form_errors(doc) == {
+        "Decade": [not_a_choice("abc")],
+        "Rating": [not_a_choice("9")],
+    }
+    genres = doc.find_all("input", name="genre")
+    checked = [i.attrs["value"] for i in genres if "checked" in i.attrs]
+    assert checked == ["drama"]
+    assert doc.find("input", name="theme").attrs["value"] == "paris, police"
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def test_the_films_found_are_paginated_keeping_the_filters(client, db):
+    for i in range(25):
+        make_film(title=f"Drama {i:02d}", year=2000 + i, genres=["Drama"])
+    make_film(title="Comedy", genres=["Comedy"])
+
+    first = browse(client, "genre=drama&sort=year-asc")
+    assert status(first) == "25 films."
+    assert titles(first) == [f"Drama {i:02d}" for i in range(20)]
+    assert first.find("nav", "pagination").links() == [
+        ("Next", "?genre=drama&sort=year-asc&page=2")
+    ]
+
+    second = browse(client, "genre=drama&sort=year-asc&page=2")
+    assert titles(second) == [f"Drama {i:02d}" for i in range(20, 25)]
+    assert second.find("title").text() == "Browse films, page 2 · filmsite"
+
+
+@pytest.mark.parametrize("number", ["0", "2", "999", "abc"])
+def test_a_page_that_is_not_a_page_is_not_found(client, catalog, number):
+    assert client.get("/browse/", {"genre": "drama", "page": number}).status_code == 404
+
+
+# --- Query budget -----------------------------------------------------------------------
+
+
+def make_browse_catalog(n: int) -> None:
+    Country.objects.get_or_create(code="FR", defaults={"name": "France"})
+    make_named(Genre, "Comedy")
+    for i in range(n):
+        make_film(
+            title=f"Film {i:02d}",
+            year=1990 + i % 10,
+            runtime=100,
+            genres=["Drama", "Crime", f"Genre {i}"],
+            themes=["Paris", f"Theme {i}"],
+            countries=["FR"],
+            directors=[f"Director {i}"],
+            cast=[f"Lead {i}", "Supporting Actor"],
+            **rated("4.0", 10 + i),
+        )
+
+
+@pytest.mark.parametrize("n", [2, 25])
+def test_the_browse_page_makes_nine_queries_however_many_films(
+    client, db, django_assert_num_queries, n
+):
+    make_browse_catalog(n)
+
+    # The films counted; a page of films; their genres, themes, countries, and credits
+    # with their people; the form's genres (checkboxes), genres again (the exclusion
+    # list) and countries.
+    with django_assert_num_queries(9):
+        doc = browse(client)
+
+    assert len(card_titles(doc)) == min(n, 20)
+
+
+@pytest.mark.parametrize("n", [2, 25])
+def test_the_browse_page_with_every_filter_makes_as_many_queries_for_few_films_as_many(
+    client, db, django_assert_num_queries, n
+):
+    make_browse_catalog(n)
+    query = (
+        "genre=drama&genre=crime&exclude_genre=comedy&country=FR&decade=1990"
+        "&duration=medium&min_rating=3&sort=title"
+    )
+
+    # The chosen genres, the excluded genre and the country looked up; the
+    # films counted; a page of films; their genres, themes, countries, and credits with
+    # their people; the form's genres, genres again and countries.
+    with django_assert_num_queries(12):
+        doc = browse(client, query)
+
+    assert form_errors(doc) == {}
+    assert len(card_titles(doc)) == min(n, 20)

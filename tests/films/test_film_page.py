@@ -1,0 +1,628 @@
+"""The film page, its similar films page and how fresh they are after a curator's edit."""
+
+import datetime
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+
+from films.models import Country, Credit, Film, Genre, Language, Person
+from recommendations.services import build_all
+from tests.conftest import make_film
+from tests.recommendations.catalog import add_bare_films
+
+# Whitenoise warns that collectstatic has not been run; pages need no static files here.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+# --- Reading a page as a visitor does ---------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def text(self) -> str:
+        parts = [c if isinstance(c, str) else c.text() for c in self.children]
+        return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+    def find_all(self, tag=None, cls=None) -> list["Node"]:
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if (tag is None or child.tag == tag) and (cls is None or cls in child.classes):
+                    found.append(child)
+                found += child.find_all(tag, cls)
+        return found
+
+    def find(self, tag=None, cls=None) -> "Node":
+        matches = self.find_all(tag, cls)
+        assert len(matches) == 1, f"{len(matches)} <{tag} class={cls}>"
+        return matches[0]
+
+    def texts(self, tag=None, cls=None) -> list[str]:
+        return [node.text() for node in self.find_all(tag, cls)]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Node("document", {})
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node.parent is not None and node.tag != tag:
+            node = node.parent
+        assert node.parent is not None, f"</{tag}> closes nothing"
+        self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def page(response) -> Node:
+    assert response.status_code == 200, response.status_code
+    builder = _TreeBuilder()
+    builder.feed(response.content.decode())
+    builder.close()
+    return builder.root
+
+
+def facts(section: Node) -> dict[str, str]:
+    return dict(zip(section.texts("dt"), section.texts("dd"), strict=True))
+
+
+def card_titles(doc: Node) -> list[str]:
+    return [
+        card.find("h3", "film-card-title").find("a").text()
+        for card in doc.find_all("article", "film-card")
+    ]
+
+
+# --- Test data --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def vegas(db):
+    Country.objects.create(code="US", name="United States")
+    film = make_film(
+        title="Leaving Las Vegas",
+        external_id="wikidata:Q1056853",
+        year=1995,
+        runtime=112,
+        release_date=datetime.date(1995, 10, 27),
+        release_date_precision="day",
+        countries=["US"],
+        genres=["Drama", "Romance"],
+        themes=["Alcoholism"],
+        directors=["Mike Figgis"],
+        writers=["Mike Figgis", "John O'Brien"],
+        cast=["Nicolas Cage", "Elisabeth Shue", "Julian Sands"],
+        synopsis="A suicidal alcoholic befriends a prostitute.\n\nThey go to Las Vegas.",
+        synopsis_source="Wikipedia",
+        source="Wikidata",
+        rating_average=Decimal("3.80"),
+        rating_count=53,
+    )
+    film.credits.filter(person__name="Nicolas Cage").update(character="Ben Sanderson")
+    film.languages.add(Language.objects.create(code="en", name="English"))
+    return film
+
+
+def films_by(director: str, n: int, **fields) -> list[Film]:
+    """n films of one director, best rated first, each a little different."""
+    return [
+        make_film(
+            title=f"{director} film {i}",
+            directors=[director],
+            genres=["Drama", "Crime"] if i % 2 else ["Comedy"],
+            countries=["FR"] if i % 3 == 0 else ["US"],
+            cast=[f"{director} lead {i}", f"{director} second {i}"],
+            rating_rank=100 - i,
+            **fields,
+        )
+        for i in range(n)
+    ]
+
+
+def pad_catalog_to(size: int) -> None:
+    # Enough films that sharing a director of up to 31 films passes the minimum score.
+    add_bare_films(size - Film.objects.count())
+
+
+# --- The film page ----------------------------------------------------------------------
+
+
+def test_the_film_page_shows_the_film(client, vegas):
+    build_all()
+
+    doc = page(client.get(vegas.get_absolute_url()))
+
+    assert doc.find("h1").text() == "Leaving Las Vegas (1995)"
+    assert doc.find("title").text() == "Leaving Las Vegas (1995) · filmsite"
+    assert doc.find("p", "summary").text() == (
+        "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis, "
+        "released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
+    )
+    assert doc.find("section", "rate").find("span", "rating-text").text() == (
+        "76% · 3.8/5 from 53 ratings"
+    )
+    assert facts(doc.find("section", "facts")) == {
+        "Duration": "1h52",
+        "Released": "27 October 1995",
+        "Directed by": "Mike Figgis",
+        "Written by": "Mike Figgis, John O'Brien",
+        "Genres": "Drama, Romance",
+        "Themes": "Alcoholism",
+        "Countries": "United States",
+        "Languages": "English",
+    }
+    assert doc.find("ul", "cast-list").texts("li") == [
+        "Nicolas Cage as Ben Sanderson",
+        "Elisabeth Shue",
+        "Julian Sands",
+    ]
+    synopsis = doc.find("section", "synopsis")
+    assert synopsis.texts("p") == [
+        "A suicidal alcoholic befriends a prostitute.",
+        "They go to Las Vegas.",
+        "Synopsis: Wikipedia",
+    ]
+    assert doc.find("article", "film").texts("p", "source")[-1] == "Source: Wikidata"
+
+
+def test_one_rating_is_singular_and_no_rating_says_so(client, vegas):
+    Film.objects.filter(pk=vegas.pk).update(rating_average=Decimal("4.25"), rating_count=1)
+    rated = page(client.get(vegas.get_absolute_url())).find("section", "rate")
+    assert rated.find("span", "rating-text").text() == "85% · 4.2/5 from 1 rating"
+
+    Film.objects.filter(pk=vegas.pk).update(rating_average=None, rating_count=0)
+    unrated = page(client.get(vegas.get_absolute_url())).find("section", "rate")
+    assert unrated.texts("span", "rating-text") == []
+    assert "No ratings yet." in unrated.texts("p")
+
+
+def test_a_cast_without_billing_order_is_shown_best_known_first_with_a_note(client, vegas):
+    Film.objects.filter(pk=vegas.pk).update(cast_in_billing_order=False)
+    Person.objects.filter(name="Julian Sands").update(film_count=40)
+    Person.objects.filter(name="Elisabeth Shue").update(film_count=20)
+
+    cast = page(client.get(vegas.get_absolute_url())).find("section", "cast")
+
+    assert cast.find("ul", "cast-list").texts("li") == [
+        "Julian Sands",
+        "Elisabeth Shue",
+        "Nicolas Cage as Ben Sanderson",
+    ]
+    assert "best-known actors first" in cast.find("p", "note").text()
+
+
+def test_a_film_with_almost_nothing_shows_a_plain_page(client, db):
+    film = Film.objects.create(title="Untitled", external_id="test:untitled", year=None)
+
+    doc = page(client.get(film.get_absolute_url()))
+
+    assert doc.find("h1").text() == "Untitled"
+    assert doc.find("p", "summary").text() == "Untitled is a film."
+    assert doc.find("section", "facts").find_all("dt") == []
+    assert doc.find_all("section", "cast") == []
+    assert "No synopsis yet." in doc.find("section", "synopsis").text()
+    assert doc.find("article", "film").texts("p", "source")[-1] == "Source: catalog import"
+    assert "Similar films have not been computed for this film yet." in doc.find(
+        "section", "similar"
+    ).texts("p")
+    assert "None" not in doc.find("article", "film").text()
+
+
+def test_it_shows_the_counts_and_the_ten_best_similar_films_with_why(client, vegas):
+    others = films_by("Mike Figgis", 15)
+    pad_catalog_to(700)
+    build_all()
+
+    similar = page(client.get(vegas.get_absolute_url())).find("section", "similar")
+
+    assert similar.find("p", "counts").text() == (
+        "0 other films share an actor with Leaving Las Vegas, and 15 share its director. "
+        "7 films share at least one of its genres; 0 of them have exactly the same 2 "
+        "genres: Drama and Romance. "
+        "0 films share its theme, Alcoholism. "
+        "Together that gives 15 suggestions."
+    )
+    # The odd ones also share Drama, then the better rated first.
+    ranked = others[1::2] + others[0::2]
+    cards = similar.find_all("article", "film-card")
+    assert card_titles(similar) == [f.title for f in ranked[:10]]
+    assert [card.find("p", "why").text() for card in cards] == 7 * [
+        "Why: Same director: Mike Figgis · Shared genre: Drama"
+    ] + 3 * ["Why: Same director: Mike Figgis"]
+    first = cards[0]
+    assert first.find("h3").find("a").attrs["href"] == others[1].get_absolute_url()
+    assert facts(first.find("dl", "card-facts")) == {
+        "Directed by": "Mike Figgis",
+        "Origin": "United States",
+        "Genres": "Crime, Drama",
+        "Actors": "Mike Figgis lead 1, Mike Figgis second 1",
+    }
+    link = similar.find_all("a")[-1]
+    assert link.text() == "All 15 similar films, with filters"
+    assert link.attrs["href"] == f"/film/leaving-las-vegas-{vegas.pk}/similar/"
+
+
+@pytest.mark.parametrize("suggestions, linked", [(10, False), (11, True)])
+def test_the_link_to_all_similar_films_appears_beyond_ten(client, vegas, suggestions, linked):
+    films_by("Mike Figgis", suggestions)
+    pad_catalog_to(700)
+    build_all()
+
+    similar = page(client.get(vegas.get_absolute_url())).find("section", "similar")
+
+    assert len(similar.find_all("article", "film-card")) == 10
+    links = [a.text() for a in similar.find_all("a") if "similar films" in a.text()]
+    assert links == ([f"All {suggestions} similar films, with filters"] if linked else [])
+
+
+def test_a_film_with_no_close_film_says_none_is_close_enough(client, vegas):
+    make_film(title="Another drama", genres=["Drama"])
+    build_all()
+
+    similar = page(client.get(vegas.get_absolute_url())).find("section", "similar")
+
+    assert (
+        similar.find("p", "counts").text().endswith("None of them is close enough to be suggested.")
+    )
+    assert similar.find_all("article", "film-card") == []
+
+
+def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
+    others = films_by("Mike Figgis", 3)
+    pad_catalog_to(700)
+    build_all()
+    others[0].delete()
+
+    doc = page(client.get(vegas.get_absolute_url()))
+
+    assert card_titles(doc) == [others[1].title, others[2].title]
+    similar_page = page(client.get(similar_url(vegas)))
+    assert card_titles(similar_page) == [others[1].title, others[2].title]
+
+
+# Queries of the film page, whatever the number of suggestions:
+#   1. the film (films_film by pk)
+#   2. its recommendations row (recommendations_filmrecommendations)
+#   3. the suggested films (films_film WHERE id IN ...)
+#   4. genres of the film and its suggestions
+#   5. themes
+#   6. countries
+#   7. credits with their people
+#   8. the film's languages
+#   9. the newest public comments with their total (films_comment); a visitor who has
+#      voted or commented before adds one more: their own vote
+FILM_PAGE_QUERIES = 9
+
+
+def test_the_film_page_runs_the_same_nine_queries_for_1_or_15_suggestions(
+    client, vegas, django_assert_num_queries
+):
+    pair = make_film(title="Pair one", directors=["Pair director"], genres=["Drama"])
+    make_film(title="Pair two", directors=["Pair director"], cast=["Someone"])
+    films_by("Mike Figgis", 15)
+    pad_catalog_to(700)
+    build_all()
+
+    with django_assert_num_queries(FILM_PAGE_QUERIES) as one:
+        response = client.get(pair.get_absolute_url())
+    assert len(page(response).find_all("article", "film-card")) == 1
+
+    with django_assert_num_queries(FILM_PAGE_QUERIES) as many:
+        response = client.get(vegas.get_absolute_url())
+    assert len(page(response).find_all("article", "film-card")) == 10
+
+    assert (
+        tables(many)
+        == tables(one)
+        == [
+            "films_film",
+            "recommendations_filmrecommendations",
+            "films_film",
+            "films_genre",
+            "films_theme",
+            "films_country",
+            "films_credit",
+            "films_language",
+            "films_comment",
+        ]
+    )
+
+
+def tables(queries) -> list[str]:
+    return [re.search(r'FROM "(\w+)"', q["sql"]).group(1) for q in queries.captured_queries]
+
+
+# --- URLs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "suffix, query",
+    [("", ""), ("similar/", ""), ("similar/", "?genre=drama&page=2"), ("similar.json", "?x=1")],
+)
+def test_a_wrong_or_old_slug_redirects_permanently_to_the_canonical_url(
+    client, vegas, suffix, query
+):
+    response = client.get(f"/film/leaving-vegas-{vegas.pk}/{suffix}{query}")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/film/leaving-las-vegas-{vegas.pk}/{suffix}{query}"
+
+
+def test_the_short_url_redirects_to_the_film_page(client, vegas):
+    response = client.get(f"/film/{vegas.pk}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == vegas.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "url", ["/film/{pk}/", "/film/x-{pk}/", "/film/x-{pk}/similar/", "/film/x-{pk}/similar.json"]
+)
+def test_an_unknown_film_is_a_404(client, vegas, url):
+    assert client.get(url.format(pk=vegas.pk + 1000)).status_code == 404
+
+
+# --- The similar films page -------------------------------------------------------------
+
+
+@pytest.fixture
+def thirty(vegas):
+    """Thirty suggestions for Leaving Las Vegas, from 1950 to 1999, French or American,
+    comedies or westerns: they share only its director, so they come best rated first."""
+    Country.objects.create(code="FR", name="France")
+    films = [
+        make_film(
+            title=f"Similar {i:02d}",
+            year=1950 + (i % 5) * 10 + i % 10,
+            directors=["Mike Figgis"],
+            countries=["FR"] if i % 6 == 0 else ["US"],
+            genres=["Comedy"] if i % 2 else ["Western"],
+            rating_rank=100 - i,
+        )
+        for i in range(30)
+    ]
+    pad_catalog_to(700)
+    build_all()
+    return films
+
+
+def similar_url(film, **params) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"/film/{film.slug}-{film.pk}/similar/" + (f"?{query}" if query else "")
+
+
+def test_the_similar_page_lists_twenty_suggestions_a_page_in_order(client, vegas, thirty):
+    doc = page(client.get(similar_url(vegas)))
+
+    assert doc.find("h1").text() == "Films similar to Leaving Las Vegas"
+    assert doc.find("p", "counts").text().endswith("Together that gives 30 suggestions.")
+    assert card_titles(doc) == [f.title for f in thirty[:20]]
+    assert "30 of 30 suggestions." in doc.texts("p")
+    assert doc.find("nav", "pagination").find("span").text() == "Page 1 of 2"
+
+    second = page(client.get(similar_url(vegas, page=2)))
+    assert card_titles(second) == [f.title for f in thirty[20:]]
+    assert second.find("ol", "film-cards").attrs["start"] == "21"
+    assert second.find("nav", "pagination").find("a").attrs["href"] == "?page=1"
+
+
+@pytest.mark.parametrize("number", ["999", "3", "0", "abc", "-1", "1.5"])
+def test_a_page_that_does_not_exist_is_a_404(client, vegas, thirty, number):
+    assert client.get(similar_url(vegas, page=number)).status_code == 404
+
+
+def matching(films, decade=None, country=None, genre=None) -> list[str]:
+    return [
+        f.title
+        for f in films
+        if (decade is None or decade <= f.year < decade + 10)
+        and (country is None or f.countries.get().code == country)
+        and (genre is None or f.genres.get().slug == genre)
+    ]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"decade": 1970},
+        {"country": "FR"},
+        {"genre": "comedy"},
+        {"decade": 1960, "genre": "western"},
+        {"decade": 1980, "country": "FR", "genre": "western"},
+        {"decade": 2010},
+    ],
+    ids=lambda params: "&".join(f"{k}={v}" for k, v in params.items()),
+)
+def test_the_filters_keep_the_matching_suggestions_in_their_order(client, vegas, thirty, params):
+    expected = matching(thirty, **params)
+
+    doc = page(client.get(similar_url(vegas, **params)))
+
+    assert card_titles(doc) == expected[:20]
+    verb = "matches" if len(expected) == 1 else "match"
+    assert f"{len(expected)} of 30 suggestions {verb} these filters." in doc.texts("p")
+    assert len(expected) < 30
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [({"decade": "abc"}, "decade"), ({"country": "ZZ"}, "country"), ({"genre": "x"}, "genre")],
+)
+def test_an_invalid_filter_shows_the_error_not_a_500(client, vegas, thirty, params, field):
+    doc = page(client.get(similar_url(vegas, **params)))
+
+    errors = doc.find("form", "filters").texts("p", "error")
+    assert len(errors) == 1
+    assert "Select a valid choice." in errors[0]
+    assert card_titles(doc) == []
+    assert "0 of 30 suggestions match these filters." in doc.texts("p")
+
+
+def test_the_filters_offer_only_the_countries_and_genres_of_the_suggestions(client, vegas, thirty):
+    # Neither these nor the film's own Drama and Romance are offered.
+    Genre.objects.create(name="Horror", slug="horror")
+    Country.objects.create(code="JP", name="Japan")
+
+    form = page(client.get(similar_url(vegas))).find("form", "filters")
+
+    selects = {
+        select.attrs["name"]: [option.text() for option in select.find_all("option")]
+        for select in form.find_all("select")
+    }
+    assert selects["country"] == ["Any country", "France", "United States"]
+    assert selects["genre"] == ["Any genre", "Comedy", "Western"]
+
+
+def test_the_pagination_links_keep_the_filters(client, vegas, thirty):
+    # 25 suggestions are American: 20 on the first page, 5 on the second (orphans 3).
+    doc = page(client.get(similar_url(vegas, country="US")))
+
+    assert doc.find("nav", "pagination").find("a").attrs["href"] == "?country=US&page=2"
+
+
+# --- Freshness after a curator's edit ---------------------------------------------------
+
+
+def admin_form(film: Film, **changes) -> dict:
+    """The admin change form of a film as the browser posts it, unchanged but `changes`."""
+    credits = list(film.credits.order_by("role", "position", "id"))
+    form = {
+        "title": film.title,
+        "slug": film.slug,
+        "external_id": film.external_id,
+        "year": film.year or "",
+        "genres": [g.pk for g in film.genres.all()],
+        "themes": [t.pk for t in film.themes.all()],
+        "countries": [c.pk for c in film.countries.all()],
+        "cast_in_billing_order": "on",
+        "catalog_rating_count": "0",
+        "credits-TOTAL_FORMS": str(len(credits)),
+        "credits-INITIAL_FORMS": str(len(credits)),
+        "credits-MIN_NUM_FORMS": "0",
+        "credits-MAX_NUM_FORMS": "1000",
+    }
+    for n, credit in enumerate(credits):
+        form.update(
+            {
+                f"credits-{n}-id": credit.pk,
+                f"credits-{n}-film": film.pk,
+                f"credits-{n}-role": credit.role,
+                f"credits-{n}-position": credit.position,
+                f"credits-{n}-person": credit.person_id,
+                f"credits-{n}-character": credit.character,
+            }
+        )
+    form.update(changes)
+    return form
+
+
+def post_to_admin(client, film, form, capture_on_commit):
+    # The rebuild runs on commit; the test's transaction never commits, so run it here.
+    with capture_on_commit(execute=True) as callbacks:
+        response = client.post(f"/admin/films/film/{film.pk}/change/", form)
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert len(callbacks) == 1
+
+
+def test_a_director_added_in_the_admin_shows_on_the_next_page_view(
+    admin_client, vegas, django_capture_on_commit_callbacks
+):
+    kurosawa_film = make_film(title="Ran", directors=["Akira Kurosawa"], genres=["War"])
+    pad_catalog_to(100)
+    build_all()
+    before = page(admin_client.get(vegas.get_absolute_url())).find("section", "similar")
+    assert "and 0 share its director." in before.find("p", "counts").text()
+    assert before.find_all("article", "film-card") == []
+
+    kurosawa = Person.objects.get(name="Akira Kurosawa")
+    form = admin_form(vegas)
+    new = int(form["credits-TOTAL_FORMS"])
+    form.update(
+        {
+            "credits-TOTAL_FORMS": str(new + 1),
+            f"credits-{new}-film": vegas.pk,
+            f"credits-{new}-role": Credit.Role.DIRECTOR,
+            f"credits-{new}-position": "1",
+            f"credits-{new}-person": kurosawa.pk,
+            f"credits-{new}-character": "",
+        }
+    )
+    post_to_admin(admin_client, vegas, form, django_capture_on_commit_callbacks)
+
+    after = page(admin_client.get(vegas.get_absolute_url()))
+    assert facts(after.find("section", "facts"))["Directed by"] == "Mike Figgis, Akira Kurosawa"
+    similar = after.find("section", "similar")
+    assert "and 1 shares one of its directors." in similar.find("p", "counts").text()
+    assert card_titles(similar) == [kurosawa_film.title]
+    assert similar.find("p", "why").text() == "Why: Same director: Akira Kurosawa"
+    assert Person.objects.get(pk=kurosawa.pk).film_count == 2
+
+
+def test_genres_changed_in_the_admin_show_on_the_next_page_view(
+    admin_client, vegas, django_capture_on_commit_callbacks
+):
+    giallo, poliziesco = (
+        Genre.objects.create(name=name, slug=name.lower()) for name in ("Giallo", "Poliziesco")
+    )
+    italian = make_film(title="Italian thriller", genres=[giallo, poliziesco])
+    pad_catalog_to(100)
+    build_all()
+
+    form = admin_form(vegas, genres=[giallo.pk, poliziesco.pk])
+    post_to_admin(admin_client, vegas, form, django_capture_on_commit_callbacks)
+
+    doc = page(admin_client.get(vegas.get_absolute_url()))
+    assert facts(doc.find("section", "facts"))["Genres"] == "Giallo, Poliziesco"
+    counts = doc.find("section", "similar").find("p", "counts").text()
+    assert (
+        "1 film shares at least one of its genres; 1 of them has exactly the same 2 genres: "
+        "Giallo and Poliziesco." in counts
+    )
+    assert counts.endswith("Together that gives 1 suggestion.")
+    assert card_titles(doc) == [italian.title]
+    assert doc.find("p", "why").text() == "Why: Same genres: Giallo and Poliziesco"
+
+
+# Queries of the similar films page, whatever the number of suggestions:
+#   1. the film, 2. its recommendations row, 3. the suggested films,
+#   4. the ids of the suggestions matching the filters,
+#   5-8. genres, themes, countries and credits of the film and the page's films,
+#   9-10. the countries and genres offered by the filters.
+SIMILAR_PAGE_QUERIES = 10
+
+
+def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(
+    client, vegas, thirty, django_assert_num_queries
+):
+    pair = make_film(title="Pair one", directors=["Pair director"], genres=["Drama"])
+    make_film(title="Pair two", directors=["Pair director"], genres=["Drama"])
+    build_all()
+
+    with django_assert_num_queries(SIMILAR_PAGE_QUERIES):
+        assert len(card_titles(page(client.get(similar_url(pair))))) == 1
+    with django_assert_num_queries(SIMILAR_PAGE_QUERIES):
+        assert len(card_titles(page(client.get(similar_url(vegas))))) == 20
+    with django_assert_num_queries(SIMILAR_PAGE_QUERIES):
+        assert len(card_titles(page(client.get(similar_url(vegas, page=2))))) == 10

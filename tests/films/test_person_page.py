@@ -1,0 +1,216 @@
+"""A person's page: their films by role in year order, and who they worked with most."""
+
+import pytest
+from django.urls import reverse
+
+from films.models import Credit, Film, Person
+from tests.conftest import make_film, make_person
+from tests.films.test_search import page
+
+# Whitenoise warns that collectstatic has not been run; pages need no static files here.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+def filmography(doc, heading_id: str) -> list[str]:
+    """A section's films as listed: "1992 Unforgiven as William Munny"."""
+    return doc.find("section", aria_labelledby=heading_id).texts("li")
+
+
+def play(person: str, film: Film, character: str) -> None:
+    Credit.objects.filter(film=film, person__name=person, role=Credit.Role.ACTOR).update(
+        character=character
+    )
+
+
+@pytest.fixture
+def eastwood(db) -> Person:
+    """Clint Eastwood, who directed three films, acted in four, two of them his own;
+    made out of year order."""
+    torino = make_film(
+        title="Gran Torino", year=2008, directors=["Clint Eastwood"], cast=["Clint Eastwood"]
+    )
+    play("Clint Eastwood", torino, "Walt Kowalski")
+    make_film(title="The Untitled Project", year=None, cast=["Clint Eastwood"])
+    unforgiven = make_film(
+        title="Unforgiven",
+        year=1992,
+        directors=["Clint Eastwood"],
+        writers=["David Webb Peoples"],
+        cast=["Clint Eastwood", "Gene Hackman", "Morgan Freeman"],
+    )
+    play("Clint Eastwood", unforgiven, "William Munny")
+    make_film(
+        title="Million Dollar Baby",
+        year=2004,
+        directors=["Clint Eastwood"],
+        writers=["Paul Haggis"],
+        # Credited twice on one film: still one film shared.
+        cast=["Hilary Swank", "Morgan Freeman", "Paul Haggis"],
+    )
+    good_bad_ugly = make_film(
+        title="The Good, the Bad and the Ugly", year=1966, cast=["Clint Eastwood"]
+    )
+    play("Clint Eastwood", good_bad_ugly, "Blondie")
+    make_film(title="Seven", year=1995, cast=["Morgan Freeman", "Brad Pitt"])
+    Person.objects.refresh_film_counts()
+    return Person.objects.get(name="Clint Eastwood")
+
+
+def test_the_person_page_shows_the_films_directed_and_acted_in_in_year_order(client, eastwood):
+    doc = page(client.get(eastwood.get_absolute_url()))
+
+    assert doc.find("h1").text() == "Clint Eastwood"
+    assert doc.find("title").text() == "Clint Eastwood · filmsite"
+    assert doc.find("p", "lead").text() == ("5 films in the catalog: 3 directed, 4 as an actor.")
+    assert doc.find("h2", id="directed-heading").text() == "Films directed (3)"
+    assert filmography(doc, "directed-heading") == [
+        "1992 Unforgiven",
+        "2004 Million Dollar Baby",
+        "2008 Gran Torino",
+    ]
+    assert doc.find("h2", id="acted-heading").text() == "Films acted in (4)"
+    assert filmography(doc, "acted-heading") == [
+        "1966 The Good, the Bad and the Ugly as Blondie",
+        "1992 Unforgiven as William Munny",
+        "2008 Gran Torino as Walt Kowalski",
+        "— The Untitled Project",
+    ]
+    assert doc.find_all("section", aria_labelledby="written-heading") == []
+
+
+def test_someone_who_directed_and_acted_in_a_film_appears_in_both_lists(client, db):
+    make_film(title="Citizen Kane", year=1941, directors=["Orson Welles"], cast=["Orson Welles"])
+    welles = Person.objects.get(name="Orson Welles")
+
+    doc = page(client.get(welles.get_absolute_url()))
+
+    assert filmography(doc, "directed-heading") == ["1941 Citizen Kane"]
+    assert filmography(doc, "acted-heading") == ["1941 Citizen Kane"]
+    assert doc.find("p", "lead").text() == "1 film in the catalog: 1 directed, 1 as an actor."
+
+
+def test_a_writer_page_lists_the_films_written(client, db):
+    make_film(title="Tomboy", year=2011, directors=["Céline Sciamma"], writers=["Céline Sciamma"])
+    make_film(title="My Life as a Zucchini", year=2016, writers=["Céline Sciamma"])
+    make_film(
+        title="Water Lilies", year=2007, directors=["Céline Sciamma"], writers=["Céline Sciamma"]
+    )
+    sciamma = Person.objects.get(name="Céline Sciamma")
+
+    doc = page(client.get(sciamma.get_absolute_url()))
+
+    assert doc.find("p", "lead").text() == "3 films in the catalog: 2 directed, 3 written."
+    assert filmography(doc, "directed-heading") == ["2007 Water Lilies", "2011 Tomboy"]
+    assert doc.find("h2", id="written-heading").text() == "Films written (3)"
+    assert filmography(doc, "written-heading") == [
+        "2007 Water Lilies",
+        "2011 Tomboy",
+        "2016 My Life as a Zucchini",
+    ]
+    assert doc.find_all("section", aria_labelledby="acted-heading") == []
+
+
+def test_each_film_listed_links_to_its_page(client, eastwood):
+    doc = page(client.get(eastwood.get_absolute_url()))
+
+    unforgiven = Film.objects.get(title="Unforgiven")
+    assert doc.find("section", aria_labelledby="directed-heading").links()[0] == (
+        "Unforgiven",
+        unforgiven.get_absolute_url(),
+    )
+    assert page(client.get(unforgiven.get_absolute_url())).find("h1").text() == (
+        "Unforgiven (1992)"
+    )
+
+
+def test_it_shows_who_they_worked_with_most_often_with_how_many_films(client, eastwood):
+    doc = page(client.get(eastwood.get_absolute_url()))
+
+    collaborators = doc.find("ul", "collaborators")
+    # Morgan Freeman shares two films (not Seven); Paul Haggis wrote and acted in one
+    # film, counted once; Clint Eastwood is not his own collaborator. Ties by name.
+    assert collaborators.texts("li") == [
+        "Morgan Freeman (2 films)",
+        "David Webb Peoples (1 film)",
+        "Gene Hackman (1 film)",
+        "Hilary Swank (1 film)",
+        "Paul Haggis (1 film)",
+    ]
+    freeman = Person.objects.get(name="Morgan Freeman")
+    assert collaborators.links()[0] == ("Morgan Freeman", freeman.get_absolute_url())
+    freeman_page = page(client.get(freeman.get_absolute_url()))
+    assert freeman_page.find("h1").text() == "Morgan Freeman"
+    assert freeman_page.find("ul", "collaborators").texts("li")[0] == "Clint Eastwood (2 films)"
+
+
+def test_only_the_twelve_most_frequent_collaborators_are_shown(client, db):
+    make_film(title="Ensemble", cast=["Robert Altman", *(f"Actor {i:02d}" for i in range(20))])
+    make_film(title="Sequel", cast=["Robert Altman", "Actor 19"])
+    altman = Person.objects.get(name="Robert Altman")
+
+    doc = page(client.get(altman.get_absolute_url()))
+
+    assert doc.find("ul", "collaborators").texts("li") == [
+        "Actor 19 (2 films)",
+        *(f"Actor {i:02d} (1 film)" for i in range(11)),
+    ]
+
+
+def test_someone_with_no_film_has_a_page_that_says_so(client, db):
+    nobody = make_person("Nobody Yet")
+
+    doc = page(client.get(nobody.get_absolute_url()))
+
+    assert doc.find("h1").text() == "Nobody Yet"
+    assert doc.find("p", "lead").text() == "0 films in the catalog."
+    assert doc.find_all("section") == []
+
+
+def test_a_wrong_or_old_slug_redirects_permanently_to_the_page(client, eastwood):
+    url = eastwood.get_absolute_url()
+    assert url == f"/person/clint-eastwood-{eastwood.pk}/"
+
+    response = client.get(reverse("films:person", kwargs={"slug": "eastwood", "pk": eastwood.pk}))
+
+    assert response.status_code == 301
+    assert response["Location"] == url
+
+
+def test_an_unknown_person_is_not_found(client, eastwood):
+    response = client.get(reverse("films:person", kwargs={"slug": "nobody", "pk": 999999}))
+
+    assert response.status_code == 404
+
+
+def test_a_name_in_another_script_has_a_page(client, db):
+    make_film(title="Rashomon", year=1950, directors=["黒澤明"])
+    kurosawa = Person.objects.get(name="黒澤明")
+
+    doc = page(client.get(kurosawa.get_absolute_url()))
+
+    assert kurosawa.get_absolute_url() == f"/person/person-{kurosawa.pk}/"
+    assert doc.find("h1").text() == "黒澤明"
+
+
+@pytest.mark.parametrize("films", [3, 30])
+def test_the_person_page_makes_three_queries_however_many_films(
+    client, db, django_assert_num_queries, films
+):
+    for i in range(films):
+        make_film(
+            title=f"Film {i:02d}",
+            year=1960 + i,
+            directors=["Prolific Person"],
+            writers=["Prolific Person", f"Writer {i}"],
+            cast=["Prolific Person", f"Actor {i}", "Regular Actor"],
+            genres=["Drama"],
+        )
+    person = Person.objects.get(name="Prolific Person")
+
+    # The person; their credits with the films; the collaborators with shared films.
+    with django_assert_num_queries(3):
+        doc = page(client.get(person.get_absolute_url()))
+
+    assert doc.find("h2", id="directed-heading").text() == f"Films directed ({films})"
+    assert len(filmography(doc, "acted-heading")) == films
+    assert doc.find("ul", "collaborators").texts("li")[0] == f"Regular Actor ({films} films)"

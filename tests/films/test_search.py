@@ -1,0 +1,473 @@
+"""Search: one box finding films (title, original title) and people (name), best first,
+its paginated sections and the as-you-type suggestions."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from films.models import Film, Person
+from tests.conftest import make_film
+
+# Whitenoise warns that collectstatic has not been run; pages need no static files here.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+# --- Reading a page as a visitor does (also used by the person, list and browse tests) ---
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def text(self) -> str:
+        parts = [c if isinstance(c, str) else c.text() for c in self.children]
+        return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+    def find_all(self, tag=None, cls=None, **attrs) -> list["Node"]:
+        """Descendants by tag, class and attributes (aria_current= for aria-current)."""
+        wanted = {name.replace("_", "-"): value for name, value in attrs.items()}
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if (
+                    (tag is None or child.tag == tag)
+                    and (cls is None or cls in child.classes)
+                    and all(child.attrs.get(k) == v for k, v in wanted.items())
+                ):
+                    found.append(child)
+                found += child.find_all(tag, cls, **attrs)
+        return found
+
+    def find(self, tag=None, cls=None, **attrs) -> "Node":
+        matches = self.find_all(tag, cls, **attrs)
+        assert len(matches) == 1, f"{len(matches)} <{tag} class={cls} {attrs}>"
+        return matches[0]
+
+    def texts(self, tag=None, cls=None, **attrs) -> list[str]:
+        return [node.text() for node in self.find_all(tag, cls, **attrs)]
+
+    def links(self) -> list[tuple[str, str]]:
+        return [(a.text(), a.attrs.get("href")) for a in self.find_all("a")]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Node("document", {})
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node.parent is not None and node.tag != tag:
+            node = node.parent
+        assert node.parent is not None, f"</{tag}> closes nothing"
+        self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def page(response) -> Node:
+    assert response.status_code == 200, response.status_code
+    builder = _TreeBuilder()
+    builder.feed(response.content.decode())
+    builder.close()
+    return builder.root
+
+
+def card_titles(node: Node) -> list[str]:
+    """The film cards' titles as shown: "Heat (1995)"."""
+    return node.texts("h3", "film-card-title")
+
+
+def queries(*, sqlite: int, postgresql: int) -> int:
+    return postgresql if ON_POSTGRESQL else sqlite
+
+
+# --- Helpers for this page --------------------------------------------------------------
+
+
+def search(client, q, **params) -> Node:
+    return page(client.get(reverse("films:search"), {"q": q, **params}))
+
+
+def section(doc: Node, heading_id: str) -> Node:
+    return doc.find("section", aria_labelledby=heading_id)
+
+
+def film_results(doc: Node) -> list[str]:
+    return card_titles(section(doc, "films-heading"))
+
+
+def people_results(doc: Node) -> list[str]:
+    """People as listed: "Nicolas Cage (3 films)"."""
+    return section(doc, "people-heading").texts("li")
+
+
+def make_people_with_films(counts: dict[str, int]) -> None:
+    """Each person credited on that many films, and their film_count up to date."""
+    for name, n in counts.items():
+        for i in range(n):
+            make_film(title=f"Untitled {name} {i}", cast=[name])
+    Person.objects.refresh_film_counts()
+
+
+# --- What a search finds ----------------------------------------------------------------
+
+
+def test_it_finds_films_by_title_or_original_title_and_people_by_name(client, db):
+    make_film(
+        title="The Lives of Others",
+        original_title="Das Leben der Anderen",
+        year=2006,
+        directors=["Florian Henckel von Donnersmarck"],
+    )
+    make_film(title="Heat", year=1995, synopsis="The lives of others: not searched.")
+    Person.objects.refresh_film_counts()
+
+    by_title = search(client, "lives of others")
+    assert film_results(by_title) == ["The Lives of Others (2006)"]
+    assert people_results(by_title) == []
+    assert section(by_title, "people-heading").texts("p") == ["Nobody matches “lives of others”."]
+
+    assert film_results(search(client, "leben der anderen")) == ["The Lives of Others (2006)"]
+
+    by_name = search(client, "donnersmarck")
+    assert film_results(by_name) == []
+    assert section(by_name, "films-heading").texts("p") == ["No film matches “donnersmarck”."]
+    assert people_results(by_name) == ["Florian Henckel von Donnersmarck (1 film)"]
+
+
+@pytest.mark.parametrize(
+    "query", ["celine sciamma", "CÉLINE SCIAMMA", "Celine Sciamma", "sciamma céline"]
+)
+def test_people_are_found_whatever_the_case_and_accents(client, db, query):
+    make_film(title="Portrait of a Lady on Fire", year=2019, directors=["Céline Sciamma"])
+    Person.objects.refresh_film_counts()
+
+    assert people_results(search(client, query)) == ["Céline Sciamma (1 film)"]
+
+
+@pytest.mark.parametrize("query", ["amelie", "AMÉLIE", "Amèlie", "amélie!"])
+def test_films_are_found_whatever_the_case_and_accents(client, db, query):
+    make_film(title="Amélie", original_title="Le Fabuleux Destin d'Amélie Poulain", year=2001)
+
+    assert film_results(search(client, query)) == ["Amélie (2001)"]
+
+
+def test_films_rank_exact_then_prefix_then_word_then_partial_matches_then_most_rated(client, db):
+    for title, year, votes in [
+        ("Wheat", 2010, 9000),  # partial
+        ("The Heat", 2013, 5000),  # a whole word
+        ("Heat Wave", 1990, 100),  # starts with the query
+        ("Heatwave", 1983, 300),  # starts with the query, better known
+        ("Heat", 1986, 10),  # exact
+        ("Heat", 1995, 800),  # exact, better known
+        ("Cold", 2000, 99999),  # no match
+    ]:
+        make_film(title=title, year=year, rating_count=votes)
+
+    assert film_results(search(client, "heat")) == [
+        "Heat (1995)",
+        "Heat (1986)",
+        "Heatwave (1983)",
+        "Heat Wave (1990)",
+        "The Heat (2013)",
+        "Wheat (2010)",
+    ]
+
+
+def test_people_rank_exact_then_prefix_then_word_then_partial_matches_then_most_credited(
+    client, db
+):
+    make_people_with_films(
+        {
+            "Ronicolas Smith": 9,  # partial
+            "Jean-Nicolas Martin": 7,  # a whole word
+            "Nicolas Winding Refn": 2,  # starts with the query
+            "Nicolas Cage": 3,  # starts with the query, more films
+            "Nicolas": 1,  # exact
+            "Nicole Kidman": 20,  # no match
+        }
+    )
+
+    assert people_results(search(client, "Nicolas")) == [
+        "Nicolas (1 film)",
+        "Nicolas Cage (3 films)",
+        "Nicolas Winding Refn (2 films)",
+        "Jean-Nicolas Martin (7 films)",
+        "Ronicolas Smith (9 films)",
+    ]
+
+
+def test_an_exact_original_title_counts_as_an_exact_match(client, db):
+    make_film(title="La Femme Nikita", original_title="Nikita", year=1990, rating_count=9000)
+    make_film(title="Nikita Kozhemyaka", year=1965, rating_count=3)
+
+    # Expected: both are exact or prefix matches of "nikita"... and La Femme Nikita,
+    # whose original title is exactly the query, comes first. Actual: it ranks as a word
+    # match (2) below the obscure prefix match (1).
+    assert film_results(search(client, "nikita")) == [
+        "La Femme Nikita (1990)",
+        "Nikita Kozhemyaka (1965)",
+    ]
+
+
+def test_one_or_two_letters_only_find_the_start_of_a_word(client, db):
+    make_people_with_films({"Ed Harris": 2, "Fred Ward": 5, "Edward Norton": 3})
+
+    assert people_results(search(client, "ed")) == [
+        "Edward Norton (3 films)",
+        "Ed Harris (2 films)",
+    ]
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="typo tolerance uses pg_trgm, PostgreSQL only")
+def test_on_postgresql_a_misspelled_query_still_finds_the_person_and_the_film(client, db):
+    make_film(title="Leaving Las Vegas", year=1995, cast=["Nicolas Cage", "Elisabeth Shue"])
+    make_people_with_films({"Nicole Kidman": 2})
+
+    assert people_results(search(client, "nicholas cage")) == ["Nicolas Cage (1 film)"]
+    assert film_results(search(client, "leaving las vagas")) == ["Leaving Las Vegas (1995)"]
+
+
+# --- Queries that are not really queries --------------------------------------------------
+
+
+def test_an_empty_query_asks_for_a_title_or_a_name(client, db):
+    make_film(title="Heat", year=1995)
+
+    for params in ({"q": ""}, {"q": "   "}, {}):
+        doc = page(client.get(reverse("films:search"), params))
+        assert doc.find("h1").text() == "Search"
+        assert "Type a film title or a person’s name in the search box." in doc.texts("p")
+        assert card_titles(doc) == []
+
+
+@pytest.mark.parametrize("query", ["%", "_", "%%__\\\\", "'; --", "!!! ??? ***", "\x00", "🎬🍿"])
+def test_a_query_of_symbols_says_there_is_nothing_to_search_for(client, db, query):
+    make_film(title="Heat", year=1995, cast=["Al Pacino"])
+
+    doc = search(client, query)
+
+    assert f"“{query.strip()}” has no letters or digits to search for. Try a title or a name." in (
+        doc.texts("p")
+    )
+    assert card_titles(doc) == []
+
+
+def test_sql_in_a_query_is_searched_as_words(client, db):
+    make_film(title="Heat", year=1995, cast=["Al Pacino"])
+
+    doc = search(client, "'; DROP TABLE films_film; --")
+
+    assert film_results(doc) == [] and people_results(doc) == []
+    assert Film.objects.count() == 1
+
+
+def test_markup_in_a_query_is_shown_as_text(client, db):
+    make_film(title="Script Alert 1", year=2001)
+
+    doc = search(client, "<script>alert(1)</script>")
+
+    assert doc.find("h1").text() == "Search results for “<script>alert(1)</script>”"
+    assert [s for s in doc.find_all("script") if "alert" in s.text()] == []
+    assert people_results(doc) == []
+    assert section(doc, "people-heading").texts("p") == [
+        "Nobody matches “<script>alert(1)</script>”."
+    ]
+
+
+def test_a_query_of_a_thousand_characters_searches_its_beginning(client, db):
+    make_film(title="Leaving Las Vegas", year=1995, cast=["Nicolas Cage"])
+    Person.objects.refresh_film_counts()
+    query = ("Nicolas Cage " * 77)[:1000]
+
+    doc = search(client, query)
+
+    assert doc.find("h1").text() == f"Search results for “{query[:79]}…”"
+    assert people_results(doc) == ["Nicolas Cage (1 film)"]
+
+    nothing = search(client, "x" * 1000)
+    assert film_results(nothing) == [] and people_results(nothing) == []
+
+
+# --- Sections and pages -------------------------------------------------------------------
+
+
+@pytest.fixture
+def nights(db):
+    """25 films and 12 people matching "night", rated or credited in order."""
+    for i in range(1, 26):
+        make_film(title=f"Night {i:02d}", year=2000, rating_count=100 - i)
+    for i in range(1, 13):
+        make_film(title=f"Credits {i:02d}", cast=[f"Knight {i:02d}"], rating_count=0)
+    Person.objects.refresh_film_counts()
+
+
+def test_each_section_shows_the_ten_best_matches_and_links_to_all_of_them(client, nights):
+    doc = search(client, "night")
+
+    assert film_results(doc) == [f"Night {i:02d} (2000)" for i in range(1, 11)]
+    assert ("All films matching “night”", "?q=night&type=films") in section(
+        doc, "films-heading"
+    ).links()
+    assert people_results(doc) == [f"Knight {i:02d} (1 film)" for i in range(1, 11)]
+    assert ("All people matching “night”", "?q=night&type=people") in section(
+        doc, "people-heading"
+    ).links()
+
+
+def test_all_the_films_matching_are_paginated(client, nights):
+    first = search(client, "night", type="films")
+    assert first.find("h2", id="results-heading").text() == "Films (25)"
+    assert card_titles(first) == [f"Night {i:02d} (2000)" for i in range(1, 21)]
+    assert first.find("nav", "pagination").links() == [("Next", "?q=night&type=films&page=2")]
+
+    second = search(client, "night", type="films", page="2")
+    assert card_titles(second) == [f"Night {i:02d} (2000)" for i in range(21, 26)]
+    assert second.find("nav", "pagination").find("span", aria_current="page").text() == (
+        "Page 2 of 2"
+    )
+    assert ("Back to all results", "?q=night") in second.links()
+
+
+def test_all_the_people_matching_are_listed_with_their_links(client, nights):
+    doc = search(client, "night", type="people")
+
+    assert doc.find("h2", id="results-heading").text() == "People (12)"
+    people = doc.find("ol", "people-list")
+    assert people.texts("li") == [f"Knight {i:02d} (1 film)" for i in range(1, 13)]
+    knight = Person.objects.get(name="Knight 01")
+    assert people.links()[0] == ("Knight 01", knight.get_absolute_url())
+
+
+@pytest.mark.parametrize("number", ["0", "3", "999", "abc", "-1", "", "1.5"])
+def test_a_page_that_is_not_a_page_is_not_found(client, nights, number):
+    response = client.get(reverse("films:search"), {"q": "night", "type": "films", "page": number})
+
+    assert response.status_code == 404
+
+
+def test_a_page_number_in_superscript_is_not_found(client, nights):
+    response = client.get(reverse("films:search"), {"q": "night", "type": "films", "page": "²"})
+
+    assert response.status_code == 404
+
+
+# --- As you type -------------------------------------------------------------------------
+
+
+def test_suggestions_as_you_type_are_five_films_then_five_people(client, db):
+    for i in range(1, 8):
+        make_film(title=f"Cage {i}", year=1990 + i, rating_count=i)
+    make_film(title="Untitled", cast=["Nicolas Cage"])
+    Person.objects.refresh_film_counts()
+
+    response = client.get(reverse("films:suggest"), {"q": "cag"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    url = {film.title: film.get_absolute_url() for film in Film.objects.all()}
+    cage = Person.objects.get(name="Nicolas Cage")
+    assert response.json() == {
+        "query": "cag",
+        "results": [
+            {"type": "film", "label": "Cage 7 (1997)", "url": url["Cage 7"]},
+            {"type": "film", "label": "Cage 6 (1996)", "url": url["Cage 6"]},
+            {"type": "film", "label": "Cage 5 (1995)", "url": url["Cage 5"]},
+            {"type": "film", "label": "Cage 4 (1994)", "url": url["Cage 4"]},
+            {"type": "film", "label": "Cage 3 (1993)", "url": url["Cage 3"]},
+            {"type": "person", "label": "Nicolas Cage", "url": cage.get_absolute_url()},
+        ],
+    }
+
+
+@pytest.mark.parametrize("query", ["", "%_!", "\x00", "x" * 1000])
+def test_suggestions_for_nothing_searchable_are_an_empty_list(client, db, query):
+    make_film(title="Heat", year=1995, cast=["Al Pacino"])
+
+    response = client.get(reverse("films:suggest"), {"q": query})
+
+    assert response.status_code == 200
+    assert response.json() == {"query": query, "results": []}
+
+
+# --- Query budgets ----------------------------------------------------------------------
+
+
+def make_search_catalog(n: int) -> None:
+    """n films titled "Vertigo ..." and n people named "Vertigo ...", with everything a
+    card shows."""
+    for i in range(n):
+        make_film(
+            title=f"Vertigo {i}",
+            genres=["Thriller", "Mystery"],
+            themes=["Obsession"],
+            countries=["US"],
+            directors=[f"Vertigo Director {i}"],
+            cast=["James Stewart", "Kim Novak"],
+        )
+    Person.objects.refresh_film_counts()
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_the_search_page_makes_as_many_queries_for_one_result_as_for_many(
+    client, db, django_assert_num_queries, n
+):
+    make_search_catalog(n)
+
+    # Films matching (11 at most), then the cards' genres, themes, countries and credits
+    # with their people; people matching. PostgreSQL first asks, for films and for
+    # people, whether anything matches at all before trying near spellings.
+    with django_assert_num_queries(queries(sqlite=6, postgresql=8)):
+        doc = search(client, "vertigo")
+
+    assert len(film_results(doc)) == min(n, 10)
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_a_page_of_films_found_makes_as_many_queries_for_one_result_as_for_many(
+    client, db, django_assert_num_queries, n
+):
+    make_search_catalog(n)
+
+    # Films counted, the page of films, their genres, themes, countries and credits with
+    # their people; on PostgreSQL, whether films and people match at all (people are
+    # searched even on the films' page, though not shown).
+    with django_assert_num_queries(queries(sqlite=6, postgresql=8)):
+        doc = search(client, "vertigo", type="films")
+
+    assert len(card_titles(doc)) == min(n, 20)
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_suggestions_make_one_query_for_films_and_one_for_people(
+    client, db, django_assert_num_queries, n
+):
+    make_search_catalog(n)
+
+    # Films, then people; on PostgreSQL each is preceded by whether anything matches.
+    with django_assert_num_queries(queries(sqlite=2, postgresql=4)):
+        response = client.get(reverse("films:suggest"), {"q": "vertigo"})
+
+    assert len(response.json()["results"]) == 2 * min(n, 5)
