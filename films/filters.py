@@ -1,31 +1,35 @@
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from films.models import Country, Film, Genre, Theme
 
-DECADES = [(str(start), f"{start}s") for start in range(2020, 1860, -10)]
+DECADES = [
+    (str(start), format_lazy(_("{decade}s"), decade=start)) for start in range(2020, 1860, -10)
+]
 
 
 class SimilarFilmFilter(django_filters.FilterSet):
     """Narrow a film's suggestions by decade, country and genre."""
 
     decade = django_filters.ChoiceFilter(
-        label="Decade", choices=DECADES, method="filter_decade", empty_label="Any decade"
+        label=_("Decade"), choices=DECADES, method="filter_decade", empty_label=_("Any decade")
     )
     country = django_filters.ModelChoiceFilter(
-        label="Country",
+        label=_("Country"),
         field_name="countries",
         queryset=Country.objects.all(),
         to_field_name="code",
-        empty_label="Any country",
+        empty_label=_("Any country"),
     )
     genre = django_filters.ModelChoiceFilter(
-        label="Genre",
+        label=_("Genre"),
         field_name="genres",
         queryset=Genre.objects.all(),
         to_field_name="slug",
-        empty_label="Any genre",
+        empty_label=_("Any genre"),
     )
 
     class Meta:
@@ -44,12 +48,15 @@ class SimilarFilmFilter(django_filters.FilterSet):
 
 
 DURATIONS = [
-    ("short", "Under 1h30"),
-    ("medium", "1h30 to 2h"),
-    ("long", "Over 2h"),
+    ("short", _("Under 1h30")),
+    ("medium", _("1h30 to 2h")),
+    ("long", _("Over 2h")),
 ]
-MIN_RATINGS = [(str(v), f"{v:g}/5 or more") for v in (1, 2, 2.5, 3, 3.5, 4, 4.5)]
-MODES = [("all", "all of them"), ("any", "any of them")]
+MIN_RATINGS = [
+    (str(v), format_lazy(_("{stars}/5 or more"), stars=f"{v:g}"))
+    for v in (1, 2, 2.5, 3, 3.5, 4, 4.5)
+]
+MODES = [("all", _("all of them")), ("any", _("any of them"))]
 SORTS = {
     "rating": ("-rating_rank", "id"),
     "year": (F("year").desc(nulls_last=True), "id"),
@@ -58,10 +65,10 @@ SORTS = {
     "title": ("search_title", "id"),
 }
 SORT_CHOICES = [
-    ("rating", "Best rated"),
-    ("year", "Newest"),
-    ("year-asc", "Oldest"),
-    ("title", "Title"),
+    ("rating", _("Best rated")),
+    ("year", _("Newest")),
+    ("year-asc", _("Oldest")),
+    ("title", _("Title")),
 ]
 
 
@@ -85,7 +92,7 @@ class BrowseFilter(django_filters.FilterSet):
     """The browse page: every filter a GET parameter, so every result is a shareable URL."""
 
     genre = django_filters.ModelMultipleChoiceFilter(
-        label="Genres",
+        label=_("Genres"),
         field_name="genres",
         queryset=Genre.objects.all(),
         to_field_name="slug",
@@ -93,54 +100,60 @@ class BrowseFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     genre_mode = django_filters.ChoiceFilter(
-        label="Films with",
+        label=_("Films with"),
         choices=MODES,
         method="noop",
         empty_label=None,
         widget=forms.RadioSelect,
     )
     exclude_genre = django_filters.ModelChoiceFilter(
-        label="Without the genre",
+        label=_("Without the genre"),
         field_name="genres",
         queryset=Genre.objects.all(),
         to_field_name="slug",
         exclude=True,
-        empty_label="No exclusion",
+        empty_label=_("No exclusion"),
     )
     theme = django_filters.ModelMultipleChoiceFilter(
-        label="Themes",
+        label=_("Themes"),
         # The filter looks films up by the field named here with the chosen themes' slugs.
         field_name="themes__slug",
         queryset=Theme.objects.all(),
         to_field_name="slug",
         conjoined=True,
         widget=CommaSeparatedSlugs,
-        help_text="Theme slugs, separated by commas",
+        help_text=_("Theme slugs, separated by commas"),
     )
     country = django_filters.ModelChoiceFilter(
-        label="Country",
+        label=_("Country"),
         field_name="countries",
         queryset=Country.objects.all(),
         to_field_name="code",
-        empty_label="Any country",
+        empty_label=_("Any country"),
     )
     decade = django_filters.ChoiceFilter(
-        label="Decade", choices=DECADES, method="filter_decade", empty_label="Any decade"
+        label=_("Decade"), choices=DECADES, method="filter_decade", empty_label=_("Any decade")
     )
     year_from = django_filters.NumberFilter(
-        label="From year", field_name="year", lookup_expr="gte", min_value=1870, max_value=2100
+        label=_("From year"), field_name="year", lookup_expr="gte", min_value=1870, max_value=2100
     )
     year_to = django_filters.NumberFilter(
-        label="To year", field_name="year", lookup_expr="lte", min_value=1870, max_value=2100
+        label=_("To year"), field_name="year", lookup_expr="lte", min_value=1870, max_value=2100
     )
     duration = django_filters.ChoiceFilter(
-        label="Duration", choices=DURATIONS, method="filter_duration", empty_label="Any length"
+        label=_("Duration"),
+        choices=DURATIONS,
+        method="filter_duration",
+        empty_label=_("Any length"),
     )
     min_rating = django_filters.ChoiceFilter(
-        label="Rating", choices=MIN_RATINGS, method="filter_min_rating", empty_label="Any rating"
+        label=_("Rating"),
+        choices=MIN_RATINGS,
+        method="filter_min_rating",
+        empty_label=_("Any rating"),
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=SORT_CHOICES, method="noop", empty_label=None
+        label=_("Sort by"), choices=SORT_CHOICES, method="noop", empty_label=None
     )
 
     class Meta:
@@ -149,7 +162,7 @@ class BrowseFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and any(data.values()):
-            # Show the defaults as chosen: "all of them", best rated first.
+            # Show the defaults as chosen: _("all of them"), best rated first.
             data = data.copy()
             data.setdefault("genre_mode", "all")
             data.setdefault("sort", "rating")
