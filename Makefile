@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# npm dev tools (package.json): the Nu HTML Checker for the tests, Lighthouse for make audit.
+NODE_STAMP := node_modules/.installed-stamp
 DEMO_CATALOG := fixtures/demo-catalog.jsonl.gz
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install lint format demo-catalog clean
+.PHONY: run test install dev-tools lint format demo-catalog clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("filmsite needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -18,6 +20,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+dev-tools: $(NODE_STAMP)
+
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -26,7 +34,9 @@ run: $(STAMP)
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn filmsite.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
-test: $(STAMP)
+# The browser tests need /usr/bin/chromium, the HTML checks java and the npm tools (installed
+# here when npm is present); each skips with the reason when its tool is missing, except in CI.
+test: $(STAMP) $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -45,4 +55,4 @@ demo-catalog:
 	.venv-convert/bin/python scripts/convert_bokeh_movies.py $(DEMO_CATALOG)
 
 clean:
-	rm -rf $(VENV) .venv-convert staticfiles .pytest_cache
+	rm -rf $(VENV) .venv-convert staticfiles .pytest_cache node_modules test-artifacts

@@ -1,0 +1,121 @@
+"""A small catalog for the browser tests: enough films for similar films to be suggested,
+a person, genres, ratings, and built recommendations, like the demo catalog in miniature."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from films.models import Country, Film, Person
+from films.ratings import apply_combined_rating
+from recommendations.services import build_all
+from tests.conftest import make_film, make_person
+from tests.recommendations.catalog import add_bare_films
+
+# A shared director weighs ln(films / films having it): with only the named films nothing
+# passes MIN_SCORE, so the catalog is padded with bare films (one INSERT).
+PADDING_FILMS = 100
+
+
+@dataclass(frozen=True)
+class Catalog:
+    vegas: Film
+    timecode: Film
+    con_air: Film
+    figgis: Person
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """The pages every check visits, by name (the comment-error page is a POST)."""
+        return {
+            "home": "/",
+            "search": "/search/?q=las+vegas",
+            "film": self.vegas.get_absolute_url(),
+            "all-suggestions": f"{self.vegas.get_absolute_url()}similar/",
+            "person": self.figgis.get_absolute_url(),
+            "genre": "/genre/drama/",
+            "browse": "/browse/",
+        }
+
+
+def rated(film: Film, average: str, count: int) -> Film:
+    film.catalog_rating_average = Decimal(average)
+    film.catalog_rating_count = count
+    apply_combined_rating(film)
+    film.save()
+    return film
+
+
+def make_catalog() -> Catalog:
+    Country.objects.get_or_create(code="US", defaults={"name": "United States"})
+    figgis = make_person("Mike Figgis")
+    vegas = make_film(
+        title="Leaving Las Vegas",
+        year=1995,
+        release_date=datetime.date(1995, 10, 27),
+        release_date_precision="day",
+        runtime=111,
+        genres=["Drama", "Romance"],
+        countries=["US"],
+        directors=[figgis],
+        writers=[figgis],
+        cast=["Nicolas Cage", "Elisabeth Shue", "Julian Sands"],
+        synopsis="A screenwriter who has lost everything drives to Las Vegas.",
+    )
+    # Few ratings, so one more vote visibly moves the average: 4.0 from 3, then with a
+    # 2-star vote (4 × 3 + 2) / 4 = 3.5 from 4.
+    rated(vegas, "4.00", 3)
+    timecode = rated(
+        make_film(
+            title="Timecode",
+            year=2000,
+            runtime=97,
+            genres=["Drama"],
+            countries=["US"],
+            directors=[figgis],
+            cast=["Salma Hayek", "Stellan Skarsgård"],
+        ),
+        "3.40",
+        40,
+    )
+    rated(
+        make_film(
+            title="One Night Stand",
+            year=1997,
+            runtime=102,
+            genres=["Drama", "Romance"],
+            countries=["US"],
+            directors=[figgis],
+            cast=["Wesley Snipes", "Nastassja Kinski"],
+        ),
+        "3.10",
+        30,
+    )
+    rated(
+        make_film(
+            title="Mr. Jones",
+            year=1993,
+            runtime=114,
+            genres=["Drama", "Romance"],
+            directors=[figgis],
+            cast=["Richard Gere", "Lena Olin"],
+        ),
+        "3.00",
+        25,
+    )
+    con_air = rated(
+        make_film(
+            title="Con Air",
+            year=1997,
+            runtime=115,
+            genres=["Action", "Thriller"],
+            countries=["US"],
+            directors=["Simon West"],
+            cast=["Nicolas Cage", "John Cusack", "John Malkovich"],
+        ),
+        "3.20",
+        50,
+    )
+    add_bare_films(PADDING_FILMS)
+    Person.objects.all().refresh_film_counts()
+    build_all()
+    return Catalog(vegas=vegas, timecode=timecode, con_air=con_air, figgis=figgis)
