@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
+from django.utils.html import format_html
 
-from films.models import Country, Credit, Film, Genre, Language, Person, Theme
+from films.models import Comment, Country, Credit, Film, Genre, Language, Person, Theme
 from films.ratings import apply_combined_rating
 from recommendations.services import film_edited
 
@@ -143,3 +145,52 @@ class CountryAdmin(VocabularyAdmin):
 class LanguageAdmin(VocabularyAdmin):
     list_display = ["code", "name", "film_count"]
     search_fields = ["name", "=code"]
+
+
+# --- Ratings and comments ----------------------------------------------------------------
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Moderation: filter by state, approve or hide in bulk (a hidden comment leaves the
+    film page at once: pages are not cached), delete in bulk with the built-in action."""
+
+    list_display = ["created_at", "name", "excerpt", "film", "state", "same_address"]
+    list_filter = ["state", "created_at"]
+    list_select_related = ["film"]
+    search_fields = ["name", "body", "film__title", "=ip_hash"]
+    actions = ["approve", "hide"]
+    fields = ["film", "name", "email", "body", "state", "created_at", "ip_hash", "visitor"]
+    readonly_fields = ["film", "name", "email", "body", "created_at", "ip_hash", "visitor"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False  # comments come from visitors
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        # A plain string: the admin escapes it like every other value.
+        return comment.body if len(comment.body) <= 100 else comment.body[:99] + "…"
+
+    @admin.display(description="address hash", ordering="ip_hash")
+    def same_address(self, comment):
+        """The start of the address hash, linking to every comment from that address."""
+        if not comment.ip_hash:
+            return "-"
+        return format_html(
+            '<a href="?ip_hash={}" title="Comments from the same address">{}…</a>',
+            comment.ip_hash,
+            comment.ip_hash[:12],
+        )
+
+    @admin.action(description="Approve selected comments (publish them)")
+    def approve(self, request, queryset):
+        count = queryset.update(state=Comment.State.PUBLISHED)
+        self.message_user(request, f"{count} comment{pluralize(count)} published.")
+
+    @admin.action(description="Hide selected comments")
+    def hide(self, request, queryset):
+        count = queryset.update(state=Comment.State.HIDDEN)
+        self.message_user(request, f"{count} comment{pluralize(count)} hidden.")

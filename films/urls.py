@@ -1,6 +1,7 @@
 from django.urls import path
 
-from films.views import browse, pages, people, search
+from films.feeds import FilmCommentsFeed, LatestCommentsFeed
+from films.views import browse, community, pages, people, search
 
 app_name = "films"
 
@@ -19,4 +20,8 @@ urlpatterns = [
     path("film/<slug:slug>-<int:pk>/", pages.film_detail, name="detail"),
     path("film/<slug:slug>-<int:pk>/similar/", pages.film_similar, name="similar"),
     path("film/<slug:slug>-<int:pk>/similar.json", pages.film_similar_json, name="similar_json"),
+    path("film/<slug:slug>-<int:pk>/comments/", community.film_comments, name="comments"),
+    path("film/<slug:slug>-<int:pk>/comments/feed/", FilmCommentsFeed(), name="comments_feed"),
+    path("comments/<int:pk>/", community.comment_permalink, name="comment"),
+    path("comments/feed/", LatestCommentsFeed(), name="latest_comments_feed"),
 ]

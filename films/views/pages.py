@@ -7,6 +7,7 @@ from films.filters import SimilarFilmFilter
 from films.models import Film, film_card_prefetches
 from films.sentences import film_summary, reasons, similar_counts
 from films.views.common import paginate, querystring_without_page
+from films.views.community import film_page_context
 from recommendations.services import load_similar, similar_as_json
 
 SIMILAR_ON_FILM_PAGE = 10
@@ -59,6 +60,8 @@ def film_detail(request, slug, pk):
         "summary": film_summary(film),
         "similar": similar,
         "counts_sentence": similar_counts(film, similar.record) if similar.built else "",
+        # The newest comments with their count: one more query.
+        **film_page_context(request, film),
     }
     return render(request, "films/film_detail.html", ctx)
 

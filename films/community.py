@@ -1,0 +1,131 @@
+"""Comments: the writes, and the defences that keep them honest.
+
+Comments, and the spam defences that do not bother people (the README has the reasons):
+- a honeypot field people never see (films.forms.CommentForm): a comment that fills it is
+  answered like a held one and stored as spam, out of sight, so a bot learns nothing and a
+  person caught by mistake can still be approved by a moderator;
+- a minimum time between showing the form and sending it (films.forms.FormStamp);
+- rate limits per visitor and per address (retry_after, with django-ratelimit);
+- comments with several links held for moderation (comment_state).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
+
+from films.models import Comment, Film
+from films.visitors import Visitor
+
+# Rates as django-ratelimit writes them ("5/10m": 5 per 10 minutes), counted in the default
+# cache: the local memory of each worker, or Redis shared by all with REDIS_URL. Generous
+# for a person, tight for a script; a visitor who clears their cookie is still one address.
+RATE_LIMITS = {
+    "comment": {"visitor": "5/10m", "address": "20/h"},
+}
+
+# Two links or more and a comment waits for a moderator: one link is a person sharing a
+# review; several are how spam looks.
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+LINKS_HELD_FOR_MODERATION = 2
+
+
+# --- Comments --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmittedComment:
+    comment: Comment
+    # False when this form had been sent before: the comment stored then, not a second one.
+    created: bool
+
+
+def count_links(text: str) -> int:
+    return len(LINK.findall(text))
+
+
+def comment_state(*, name: str, body: str, caught_by_honeypot: bool) -> str:
+    if caught_by_honeypot:
+        return Comment.State.SPAM
+    if count_links(f"{name} {body}") >= LINKS_HELD_FOR_MODERATION:
+        return Comment.State.HELD
+    return Comment.State.PUBLISHED
+
+
+def comment_submit(
+    *,
+    film: Film,
+    name: str,
+    body: str,
+    email: str,
+    token: str,
+    visitor: Visitor,
+    address: str,
+    caught_by_honeypot: bool = False,
+) -> SubmittedComment:
+    """Store a comment sent with the form whose one-time token is `token`; sending the
+    same form again returns the comment stored the first time. Database errors other
+    than that are raised: the caller says the comment could not be stored."""
+    try:
+        # A savepoint, so a duplicate token leaves the caller's transaction usable.
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                film=film,
+                name=name,
+                body=body,
+                email=email,
+                token=token,
+                visitor=visitor.key or "",
+                ip_hash=address_hash(address),
+                state=comment_state(name=name, body=body, caught_by_honeypot=caught_by_honeypot),
+            )
+    except IntegrityError:
+        # Two requests with the same form (a double click) can race past the caller's
+        # check; the unique token lets exactly one of them in.
+        earlier = Comment.objects.filter(token=token).first()
+        if earlier is None:
+            raise
+        return SubmittedComment(comment=earlier, created=False)
+    return SubmittedComment(comment=comment, created=True)
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of an IP address: the same address gives the same hash, so moderators
+    see which comments came from one place, but the address cannot be read back (the key
+    is derived from SECRET_KEY; changing that key changes every hash)."""
+    if not address:
+        return ""
+    return salted_hmac("films.comment-address", address, algorithm="sha256").hexdigest()
+
+
+# --- Rate limits -----------------------------------------------------------------------
+
+
+def client_address(request) -> str:
+    """The visitor's address as the server received it. Behind a reverse proxy every
+    request comes from the proxy: make the proxy's server set REMOTE_ADDR to the client's
+    address (see the README), or every visitor shares one rate limit."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def retry_after(request, *, action: str, visitor: Visitor) -> int | None:
+    """Count this request against the rate limits of `action` ("comment");
+    the seconds to wait when it goes over one of them, else None."""
+    values = {"visitor": visitor.key or "", "address": client_address(request)}
+    waits = []
+    for kind, rate in RATE_LIMITS[action].items():
+        value = values[kind]
+        if not value:
+            continue
+        usage = get_usage(
+            request,
+            group=f"films.{action}.{kind}",
+            key=lambda group, request, value=value: value,
+            rate=rate,
+            increment=True,
+        )
+        if usage is not None and usage["should_limit"]:
+            waits.append(max(usage["time_left"], 1))
+    return max(waits) if waits else None

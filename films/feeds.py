@@ -1,0 +1,69 @@
+"""RSS feeds of the latest public comments, site-wide and per film.
+
+Escaping: feed readers show an item's description (and often its title) as HTML, and the
+feed generator only escapes for XML. So what a visitor typed is HTML-escaped first: the
+description by the template's autoescaping, the title by escape() as Django's Feed does.
+The e-mail address is never put in a feed.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
+from django.utils.html import escape
+
+from films.models import Comment, Film
+
+ITEMS_IN_FEED = 30
+
+
+class LatestCommentsFeed(Feed):
+    title = "Latest comments · filmsite"
+    link = reverse_lazy("films:home")
+    description = "The latest comments visitors left on films."
+    description_template = "feeds/comment_description.html"
+
+    def items(self):
+        # Queries: the comments with their films, in one.
+        return (
+            Comment.objects.published()
+            .newest_first()
+            .select_related("film")
+            .only("id", "name", "body", "created_at", "film__id", "film__title", "film__year")[
+                :ITEMS_IN_FEED
+            ]
+        )
+
+    def item_title(self, item):
+        return escape(f"{item.name} on {item.film}")
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_author_name(self, item):
+        return item.name
+
+
+class FilmCommentsFeed(LatestCommentsFeed):
+    def get_object(self, request, slug, pk):
+        return get_object_or_404(Film.objects.only("id", "slug", "title", "year"), pk=pk)
+
+    def title(self, film):
+        return f"Comments on {film} · filmsite"
+
+    def link(self, film):
+        return reverse_lazy("films:comments", args=[film.slug, film.pk])
+
+    def description(self, film):
+        return f"The latest comments visitors left on {film}."
+
+    def items(self, film):
+        # Queries: the comments (the film is known).
+        comments = list(
+            Comment.objects.published().filter(film=film).newest_first()[:ITEMS_IN_FEED]
+        )
+        for comment in comments:
+            comment.film = film
+        return comments

@@ -1,0 +1,142 @@
+"""The form visitors send: a comment, with its spam defences."""
+
+import secrets
+import time
+from dataclasses import dataclass
+
+from django import forms
+from django.core import signing
+
+from films.models import COMMENT_BODY_MAX_LENGTH, COMMENT_NAME_MAX_LENGTH
+
+# --- The comment form's stamp: a one-time token, and when the form was shown ------------
+
+# People take more than this to read a page and write a comment; scripts do not.
+MIN_SECONDS_BEFORE_SENDING = 3
+
+
+@dataclass(frozen=True)
+class FormStamp:
+    """A signed token in the comment form: it names the form (so sending it twice stores
+    one comment, see Comment.token) and says when the form was shown (so a form sent
+    faster than a person can write is refused)."""
+
+    token: str
+    shown_at: float
+
+    SALT = "films.comment-form"
+
+    @classmethod
+    def new(cls, *, shown_at: float | None = None) -> str:
+        return _StampSigner(shown_at=shown_at).sign(secrets.token_urlsafe(24))
+
+    @classmethod
+    def read(cls, value: str) -> "FormStamp | None":
+        """The stamp, or None when it is missing or was not signed by us."""
+        try:
+            token, shown_at = _StampSigner().unsign_with_time(value)
+        except (signing.BadSignature, ValueError):
+            return None
+        return cls(token=token, shown_at=shown_at)
+
+    @property
+    def age(self) -> float:
+        return time.time() - self.shown_at
+
+
+class _StampSigner(signing.TimestampSigner):
+    def __init__(self, *, shown_at: float | None = None):
+        super().__init__(salt=FormStamp.SALT)
+        self.shown_at = shown_at
+
+    def timestamp(self):
+        return signing.b62_encode(int(time.time() if self.shown_at is None else self.shown_at))
+
+    def unsign_with_time(self, value: str) -> tuple[str, float]:
+        # Signer.unsign checks the signature over "token:timestamp"; then both are ours.
+        token, timestamp = signing.Signer.unsign(self, value).rsplit(self.sep, 1)
+        return token, float(signing.b62_decode(timestamp))
+
+
+# --- The comment form -------------------------------------------------------------------
+
+
+class CommentText(forms.CharField):
+    """Browsers send a textarea's line breaks as CRLF; counted as one character each, as
+    the browser's own maxlength counts them, so a comment of exactly the maximum fits."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(
+        max_length=COMMENT_NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Please give a name to sign your comment with.",
+            "max_length": "A name has at most %(limit_value)d characters (this one has "
+            "%(show_value)d).",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        required=False,
+        error_messages={"invalid": "This does not look like an e-mail address."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    body = CommentText(
+        label="Comment",
+        max_length=COMMENT_BODY_MAX_LENGTH,
+        error_messages={
+            "required": "Please write your comment.",
+            "max_length": "A comment has at most %(limit_value)d characters (this one has "
+            "%(show_value)d).",
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    # The honeypot: hidden from people (see includes/comment_form.html), filled by bots
+    # that fill every field. Its name is not one that browsers autofill.
+    subject = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.stamp_value = None
+        if data is not None:
+            self.stamp_value = FormStamp.read(data.get("stamp", ""))
+            if self.stamp_value is None:
+                # Shown again with a new stamp, so that sending it again can succeed.
+                data = data.copy()
+                data["stamp"] = FormStamp.new()
+        super().__init__(data, *args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("stamp", FormStamp.new())
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.stamp_value is None:
+            raise forms.ValidationError(
+                "This form could not be checked (it may have been open too long). "
+                "Your text is below: please send it again.",
+                code="stamp",
+            )
+        if self.stamp_value.age < MIN_SECONDS_BEFORE_SENDING:
+            raise forms.ValidationError(
+                "That was quick! Please take a moment to read your comment, then send it again.",
+                code="too_fast",
+            )
+        return cleaned
+
+    @property
+    def caught_by_honeypot(self) -> bool:
+        return bool(self.cleaned_data.get("subject"))
+
+    @property
+    def token(self) -> str:
+        return self.stamp_value.token

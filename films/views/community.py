@@ -1,0 +1,176 @@
+"""Comments: the comments page and form, a comment's permalink, and what the film page
+shows of them (film_page_context)."""
+
+import datetime
+import logging
+import math
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.db.models import Count, Q, Window
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from films.community import client_address, comment_submit, retry_after
+from films.forms import CommentForm
+from films.models import Comment, Film
+from films.views.common import paginate
+from films.visitors import ensure_visitor, remember_visitor
+
+logger = logging.getLogger(__name__)
+
+COMMENTS_ON_FILM_PAGE = 10
+COMMENTS_PER_PAGE = 20
+# As in films.views.common.paginate: the last page takes up to this many more comments.
+COMMENTS_ORPHANS = 3
+
+HELD_MESSAGE = "Thank you! Your comment will appear once a moderator has approved it."
+
+
+def film_page_context(request, film: Film) -> dict:
+    """The comments part of the film page. Queries: the newest public comments with their
+    total (one query, the total as a window over the same rows)."""
+    comments = list(
+        Comment.objects.published()
+        .filter(film=film)
+        .newest_first()
+        .annotate(total=Window(Count("id")))[:COMMENTS_ON_FILM_PAGE]
+    )
+    return {
+        "comments": comments,
+        "comment_count": comments[0].total if comments else 0,
+        "comment_form": CommentForm(),
+    }
+
+
+# --- Comments --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def film_comments(request, slug, pk):
+    """All public comments on a film, newest first, and the form to add one."""
+    if request.method == "POST":
+        return _comment_post(request, pk)
+    film = get_object_or_404(Film, pk=pk)
+    if film.slug != slug:
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(
+            reverse("films:comments", args=[film.slug, film.pk]) + query, permanent=True
+        )
+    return _comments_page(request, film, CommentForm())
+
+
+def _comments_page(request, film, form, *, status=200, list_comments=True):
+    # Queries: the count and the page of comments (the film is the caller's).
+    page = None
+    if list_comments:
+        comments = Comment.objects.published().filter(film=film).newest_first()
+        page = paginate(request, comments, per_page=COMMENTS_PER_PAGE)
+    ctx = {"film": film, "page": page, "comment_form": form}
+    return render(request, "films/film_comments.html", ctx, status=status)
+
+
+def _comment_post(request, pk):
+    film = get_object_or_404(Film, pk=pk)
+    visitor = ensure_visitor(request)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _comments_page(request, film, form, status=400)
+
+    if Comment.objects.filter(token=form.token).exists():
+        # The same form again (a double click, a reload of the answer): the comment was
+        # stored the first time; not counted against the visitor's rate limit.
+        messages.info(request, "Your comment had already been received.", extra_tags="comments")
+        return redirect(film.get_absolute_url() + "#comments")
+
+    wait = retry_after(request, action="comment", visitor=visitor)
+    if wait:
+        return too_many_requests(
+            request, wait=wait, film=film, action="commented", kept_text=form.cleaned_data["body"]
+        )
+
+    try:
+        submitted = comment_submit(
+            film=film,
+            name=form.cleaned_data["name"],
+            body=form.cleaned_data["body"],
+            email=form.cleaned_data["email"],
+            token=form.token,
+            visitor=visitor,
+            address=client_address(request),
+            caught_by_honeypot=form.caught_by_honeypot,
+        )
+    except DatabaseError:
+        logger.exception("A comment on film %s could not be stored", film.pk)
+        form.add_error(
+            None,
+            "Sorry, your comment could not be stored just now. Your text is below: "
+            "please send it again in a moment.",
+        )
+        # No list of comments: the database that just failed may fail again.
+        return _comments_page(request, film, form, status=503, list_comments=False)
+
+    comment = submitted.comment
+    anchor = "#comments"
+    if not submitted.created:
+        messages.info(request, "Your comment had already been received.", extra_tags="comments")
+    elif comment.state == Comment.State.PUBLISHED:
+        messages.success(request, "Thank you! Your comment is published.", extra_tags="comments")
+        anchor = f"#comment-{comment.pk}"
+    else:
+        # Held for its links, or caught by the honeypot: the same answer, so a bot cannot
+        # tell, and the rare person caught by mistake is told the truth (a moderator can
+        # approve a comment in either state).
+        messages.info(request, HELD_MESSAGE, extra_tags="comments")
+    response = redirect(film.get_absolute_url() + anchor)
+    remember_visitor(response, visitor)
+    return response
+
+
+def comment_permalink(request, pk):
+    """A public comment's lasting address: its film's comments page where it is shown."""
+    comment = get_object_or_404(
+        Comment.objects.published()
+        .select_related("film")
+        .only("id", "created_at", "film__id", "film__slug"),
+        pk=pk,
+    )
+    comments = Comment.objects.published().filter(film_id=comment.film_id)
+    newer = comments.filter(
+        Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, id__gt=comment.id)
+    ).count()
+    last_page = Paginator(
+        range(comments.count()), COMMENTS_PER_PAGE, orphans=COMMENTS_ORPHANS
+    ).num_pages
+    number = min(newer // COMMENTS_PER_PAGE + 1, last_page)
+    url = reverse("films:comments", args=[comment.film.slug, comment.film_id])
+    query = f"?page={number}" if number > 1 else ""
+    return redirect(f"{url}{query}#comment-{comment.pk}")
+
+
+# --- Too many requests -----------------------------------------------------------------
+
+
+def too_many_requests(request, *, wait: int, film: Film, action: str, kept_text: str = ""):
+    """429, with when to try again (also in Retry-After) and the visitor's text kept."""
+    ctx = {
+        "film": film,
+        "action": action,
+        "wait": wait_phrase(wait),
+        "retry_at": timezone.now() + datetime.timedelta(seconds=wait),
+        "kept_text": kept_text,
+    }
+    response = render(request, "429.html", ctx, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def wait_phrase(seconds: int) -> str:
+    """45 -> "45 seconds", 61 -> "2 minutes", 3600 -> "60 minutes"."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

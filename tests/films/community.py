@@ -1,0 +1,71 @@
+"""Helpers for the ratings and comments tests: sending forms as a visitor's browser does."""
+
+import html
+import itertools
+import re
+import time
+
+from django.core.cache import cache
+from django.urls import reverse
+
+from films.forms import FormStamp
+from films.models import Comment, Film
+
+_tokens = itertools.count(1)
+
+
+def aged_stamp(seconds: float = 60) -> str:
+    """The stamp of a comment form shown `seconds` ago: long enough for a person."""
+    return FormStamp.new(shown_at=time.time() - seconds)
+
+
+def comment_data(**fields) -> dict:
+    fields.setdefault("name", "Ada")
+    fields.setdefault("body", "A film I keep thinking about.")
+    fields.setdefault("email", "")
+    fields.setdefault("subject", "")
+    fields.setdefault("stamp", aged_stamp())
+    return fields
+
+
+def post_comment(client, film: Film, **fields):
+    """Send the comment form of `film` as a person would: shown a minute ago."""
+    url = reverse("films:comments", args=[film.slug, film.pk])
+    return client.post(url, comment_data(**fields))
+
+
+def make_comment(film: Film, **kwargs) -> Comment:
+    """A comment stored directly, as the site would have stored it."""
+    kwargs.setdefault("name", "Ada")
+    kwargs.setdefault("body", "A comment.")
+    kwargs.setdefault("token", f"test-token-{next(_tokens)}")
+    return Comment.objects.create(film=film, **kwargs)
+
+
+def clear_rate_limits():
+    # The limits count in the cache, which outlives a test's database transaction.
+    cache.clear()
+
+
+def visible_text(response) -> str:
+    """The page as a person reads it: tags removed, entities decoded, spaces collapsed."""
+    body = response.content.decode()
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip())
+
+
+class _FrozenClock:
+    """Stands for the time module in django_ratelimit.core: its windows are fixed periods
+    (10:00-10:10...), and a test crossing the end of one would start counting anew."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def freeze_rate_limit_clock(monkeypatch) -> _FrozenClock:
+    clock = _FrozenClock(time.time())
+    monkeypatch.setattr("django_ratelimit.core.time", clock)
+    return clock
