@@ -1,0 +1,38 @@
+"""The Nu HTML Checker (vnu) finds no errors in the HTML the server sends."""
+
+import pytest
+
+from tests.browser.catalog import make_catalog
+from tests.browser.tools import require_vnu, vnu_errors, waiting_for_community
+
+pytestmark = pytest.mark.vnu
+
+PAGES = ["home", "search", "film", "all-suggestions", "person", "genre", "browse"]
+
+
+@pytest.fixture(scope="session")
+def java():
+    return require_vnu()
+
+
+def described(errors: list[dict]) -> list[str]:
+    return [
+        f"line {e.get('lastLine')}: {e['message']} [{e.get('extract', '').strip()}]" for e in errors
+    ]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_nu_html_checker_finds_no_errors(client, db, java, name):
+    response = client.get(make_catalog().urls[name])
+    assert response.status_code == 200
+    errors = described(vnu_errors(java, response.content.decode()))
+    assert not errors, "\n".join(errors)
+
+
+@waiting_for_community
+def test_the_nu_html_checker_finds_no_errors_on_the_comment_error_page(client, db, java):
+    vegas = make_catalog().vegas
+    response = client.post(f"{vegas.get_absolute_url()}comments/", {"name": "", "body": ""})
+    assert response.status_code == 400
+    errors = described(vnu_errors(java, response.content.decode()))
+    assert not errors, "\n".join(errors)
