@@ -1,9 +1,28 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+
+from films.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
+from films.views.seo import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # One address each for crawlers, whatever the language.
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]
 # English pages keep their URLs (/film/...); French ones live under /fr/.
 urlpatterns += i18n_patterns(path("", include("films.urls")), prefix_default_language=False)
