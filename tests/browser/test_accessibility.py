@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.tools import NARROW, community_ready, missing, waiting_for_community
+from tests.browser.tools import NARROW, missing, route_exists, waiting_for_comments
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_axe_finds_no_violations(page, catalog, name):
     assert not violations, violations
 
 
-@waiting_for_community
+@waiting_for_comments
 def test_axe_finds_no_violations_on_the_comment_error_page(page, catalog):
     show_comment_errors(page, catalog)
     violations = axe_violations(page)
@@ -111,7 +111,7 @@ def test_ratings_read_as_text_to_screen_readers(page, catalog):
     # The stars are drawn by CSS and hidden; the figures are read out.
     assert "★" not in tree and "☆" not in tree
     assert re.search(r"80% · 4\.0/5 from 3 ratings", tree), tree
-    if community_ready():
+    if route_exists("films:rate"):
         stars = page.locator("section.rate").get_by_role("radio")
         expect(stars).to_have_count(5)
         assert [s.get_attribute("value") for s in stars.all()] == ["1", "2", "3", "4", "5"]

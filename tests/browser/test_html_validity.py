@@ -3,7 +3,7 @@
 import pytest
 
 from tests.browser.catalog import make_catalog
-from tests.browser.tools import require_vnu, vnu_errors, waiting_for_community
+from tests.browser.tools import require_vnu, vnu_errors, waiting_for_comments
 
 pytestmark = pytest.mark.vnu
 
@@ -29,7 +29,7 @@ def test_the_nu_html_checker_finds_no_errors(client, db, java, name):
     assert not errors, "\n".join(errors)
 
 
-@waiting_for_community
+@waiting_for_comments
 def test_the_nu_html_checker_finds_no_errors_on_the_comment_error_page(client, db, java):
     vegas = make_catalog().vegas
     response = client.post(f"{vegas.get_absolute_url()}comments/", {"name": "", "body": ""})

@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.tools import waiting_for_community
+from tests.browser.tools import waiting_for_comments, waiting_for_ratings
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_without_javascript_searching_shows_results_that_lead_to_the_film(page, 
 
 
 @with_and_without_javascript
-@waiting_for_community
+@waiting_for_ratings
 def test_a_visitor_rates_a_film_and_sees_the_new_average(page, catalog, javascript):
     page.goto(catalog.vegas.get_absolute_url())
     rate = page.locator("section.rate")
@@ -75,7 +75,7 @@ def test_a_visitor_rates_a_film_and_sees_the_new_average(page, catalog, javascri
 
 
 @with_and_without_javascript
-@waiting_for_community
+@waiting_for_comments
 def test_a_visitor_leaves_a_comment_and_sees_it(page, catalog, javascript):
     page.goto(catalog.vegas.get_absolute_url())
     shown_at = time.monotonic()

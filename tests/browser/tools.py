@@ -75,19 +75,22 @@ def vnu_errors(java: str, html: str) -> list[dict]:
     return [m for m in json.loads(result.stderr)["messages"] if m["type"] == "error"]
 
 
-def community_ready() -> bool:
-    """Whether ratings and comments (films:rate, films:comments) exist yet."""
+def route_exists(url_name: str) -> bool:
+    """Whether the site has this page yet (a film's, taking a slug and an id)."""
     try:
-        reverse("films:rate", args=["x", 1])
-        reverse("films:comments", args=["x", 1])
+        reverse(url_name, args=["x", 1])
     except NoReverseMatch:
         return False
     return True
 
 
-def waiting_for_community(test):
-    """Tests of the rating and comment forms: expected to fail, and not run, until the
-    feature lands; from then on they run as any other test."""
+def waiting_for(feature: str, url_name: str):
+    """Tests of a feature being built: expected to fail, and not run, until its page
+    exists; from then on they run as any other test."""
     return pytest.mark.xfail(
-        not community_ready(), reason="waiting for ratings/comments", strict=False, run=False
-    )(test)
+        not route_exists(url_name), reason=f"waiting for {feature}", strict=False, run=False
+    )
+
+
+waiting_for_ratings = waiting_for("ratings", "films:rate")
+waiting_for_comments = waiting_for("comments", "films:comments")
