@@ -4,8 +4,10 @@ from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
-from films.models import Comment, Country, Credit, Film, Genre, Language, Person, Theme
+from films.community import vote_withdraw
+from films.models import Comment, Country, Credit, Film, Genre, Language, Person, Theme, Vote
 from films.ratings import apply_combined_rating
+from films.visitors import Visitor
 from recommendations.services import film_edited
 
 
@@ -194,3 +196,34 @@ class CommentAdmin(admin.ModelAdmin):
     def hide(self, request, queryset):
         count = queryset.update(state=Comment.State.HIDDEN)
         self.message_user(request, f"{count} comment{pluralize(count)} hidden.")
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """Votes can be looked at and withdrawn, never edited: each change goes through
+    films.community, which keeps the film's figures exact."""
+
+    list_display = ["film", "stars", "visitor", "user", "updated_at"]
+    list_filter = ["stars"]
+    list_select_related = ["film", "user"]
+    search_fields = ["film__title", "=visitor"]
+    actions = ["withdraw"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the built-in delete would leave the films' figures wrong
+
+    @admin.action(description="Withdraw selected votes (updates the films' ratings)")
+    def withdraw(self, request, queryset):
+        votes = list(queryset.values_list("film_id", "visitor"))
+        for film_id, key in votes:
+            # A Visitor whose key is the vote's: cookie id or "user:<pk>" alike.
+            vote_withdraw(film_id=film_id, visitor=Visitor(cookie_id=key))
+        self.message_user(request, f"{len(votes)} vote{pluralize(len(votes))} withdrawn.")

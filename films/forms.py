@@ -1,4 +1,4 @@
-"""The form visitors send: a comment, with its spam defences."""
+"""The forms visitors send: a vote, and a comment with its spam defences."""
 
 import secrets
 import time
@@ -7,7 +7,27 @@ from dataclasses import dataclass
 from django import forms
 from django.core import signing
 
+from films.community import MAX_STARS, MIN_STARS
 from films.models import COMMENT_BODY_MAX_LENGTH, COMMENT_NAME_MAX_LENGTH
+
+NOT_A_VOTE = f"A rating is a whole number of stars from {MIN_STARS} to {MAX_STARS}."
+
+
+class VoteForm(forms.Form):
+    stars = forms.IntegerField(
+        min_value=MIN_STARS,
+        max_value=MAX_STARS,
+        error_messages={
+            "required": f"Choose from {MIN_STARS} to {MAX_STARS} stars.",
+            "invalid": NOT_A_VOTE,
+            "min_value": NOT_A_VOTE,
+            "max_value": NOT_A_VOTE,
+        },
+    )
+
+
+STAR_CHOICES = [(n, f"{n} star" if n == 1 else f"{n} stars") for n in range(MIN_STARS, 6)]
+
 
 # --- The comment form's stamp: a one-time token, and when the form was shown ------------
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("film/<slug:slug>-<int:pk>/", pages.film_detail, name="detail"),
     path("film/<slug:slug>-<int:pk>/similar/", pages.film_similar, name="similar"),
     path("film/<slug:slug>-<int:pk>/similar.json", pages.film_similar_json, name="similar_json"),
+    path("film/<slug:slug>-<int:pk>/rate/", community.rate, name="rate"),
     path("film/<slug:slug>-<int:pk>/comments/", community.film_comments, name="comments"),
     path("film/<slug:slug>-<int:pk>/comments/feed/", FilmCommentsFeed(), name="comments_feed"),
     path("comments/<int:pk>/", community.comment_permalink, name="comment"),

@@ -1,5 +1,5 @@
-"""Comments: the comments page and form, a comment's permalink, and what the film page
-shows of them (film_page_context)."""
+"""Ratings and comments: the vote form, the comments page and form, a comment's permalink,
+and what the film page shows of them (film_page_context)."""
 
 import datetime
 import logging
@@ -9,16 +9,25 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import Count, Q, Window
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from films.community import client_address, comment_submit, retry_after
-from films.forms import CommentForm
+from films.community import (
+    client_address,
+    comment_submit,
+    retry_after,
+    visitor_vote,
+    vote_submit,
+    vote_withdraw,
+)
+from films.forms import STAR_CHOICES, CommentForm, VoteForm
 from films.models import Comment, Film
 from films.views.common import paginate
-from films.visitors import ensure_visitor, remember_visitor
+from films.visitors import ensure_visitor, get_visitor, remember_visitor
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +40,9 @@ HELD_MESSAGE = "Thank you! Your comment will appear once a moderator has approve
 
 
 def film_page_context(request, film: Film) -> dict:
-    """The comments part of the film page. Queries: the newest public comments with their
-    total (one query, the total as a window over the same rows)."""
+    """The ratings and comments parts of the film page. Queries: the visitor's own vote
+    (none for a visitor who has never voted or commented) and the newest public comments
+    with their total (one query, the total as a window over the same rows)."""
     comments = list(
         Comment.objects.published()
         .filter(film=film)
@@ -40,10 +50,63 @@ def film_page_context(request, film: Film) -> dict:
         .annotate(total=Window(Count("id")))[:COMMENTS_ON_FILM_PAGE]
     )
     return {
+        "own_stars": visitor_vote(film=film, visitor=get_visitor(request)),
+        "star_choices": STAR_CHOICES,
         "comments": comments,
         "comment_count": comments[0].total if comments else 0,
         "comment_form": CommentForm(),
     }
+
+
+# --- Votes -----------------------------------------------------------------------------
+
+
+def _wants_json(request) -> bool:
+    # static/js/rate.js asks for JSON; a plain form post gets pages and redirects.
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+def rate(request, slug, pk):
+    """Give, change or withdraw the visitor's stars for a film (POST, then redirect)."""
+    film = Film.objects.filter(pk=pk).only("id", "slug", "title", "year").first()
+    if film is None:
+        return _refuse_vote(request, None, "There is no such film. It may have been removed.", 404)
+    visitor = ensure_visitor(request)
+    withdrawing = "withdraw" in request.POST
+    form = VoteForm(request.POST)
+    if not withdrawing and not form.is_valid():
+        return _refuse_vote(request, film, form.errors["stars"][0], 400)
+    wait = retry_after(request, action="vote", visitor=visitor)
+    if wait:
+        return too_many_requests(request, wait=wait, film=film, action="rated films")
+    if withdrawing:
+        figures = vote_withdraw(film_id=film.pk, visitor=visitor)
+        stars, message = None, "Your rating was withdrawn."
+    else:
+        stars = form.cleaned_data["stars"]
+        figures = vote_submit(film_id=film.pk, visitor=visitor, stars=stars)
+        message = f"Thank you! You gave {film.title} {dict(STAR_CHOICES)[stars]}."
+    if _wants_json(request):
+        response = JsonResponse(
+            {
+                "stars": stars,
+                "message": message,
+                "rating_html": render_to_string("includes/rating_summary.html", {"film": figures}),
+            }
+        )
+    else:
+        messages.success(request, message, extra_tags="rate")
+        response = redirect(film.get_absolute_url() + "#rate")
+    remember_visitor(response, visitor)
+    return response
+
+
+def _refuse_vote(request, film, message, status):
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    ctx = {"film": film, "error": message, "star_choices": STAR_CHOICES}
+    return render(request, "films/rate_refused.html", ctx, status=status)
 
 
 # --- Comments --------------------------------------------------------------------------
@@ -156,14 +219,20 @@ def comment_permalink(request, pk):
 
 def too_many_requests(request, *, wait: int, film: Film, action: str, kept_text: str = ""):
     """429, with when to try again (also in Retry-After) and the visitor's text kept."""
-    ctx = {
-        "film": film,
-        "action": action,
-        "wait": wait_phrase(wait),
-        "retry_at": timezone.now() + datetime.timedelta(seconds=wait),
-        "kept_text": kept_text,
-    }
-    response = render(request, "429.html", ctx, status=429)
+    if _wants_json(request):
+        response = JsonResponse(
+            {"error": f"Too many requests: please try again in {wait_phrase(wait)}."},
+            status=429,
+        )
+    else:
+        ctx = {
+            "film": film,
+            "action": action,
+            "wait": wait_phrase(wait),
+            "retry_at": timezone.now() + datetime.timedelta(seconds=wait),
+            "kept_text": kept_text,
+        }
+        response = render(request, "429.html", ctx, status=429)
     response["Retry-After"] = str(wait)
     return response
 

@@ -60,7 +60,7 @@ def film_detail(request, slug, pk):
         "summary": film_summary(film),
         "similar": similar,
         "counts_sentence": similar_counts(film, similar.record) if similar.built else "",
-        # The newest comments with their count: one more query.
+        # The visitor's own vote (when we know them) and the newest comments: 1 or 2 more.
         **film_page_context(request, film),
     }
     return render(request, "films/film_detail.html", ctx)

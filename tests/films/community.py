@@ -42,6 +42,10 @@ def make_comment(film: Film, **kwargs) -> Comment:
     return Comment.objects.create(film=film, **kwargs)
 
 
+def rate(client, film: Film, **data):
+    return client.post(reverse("films:rate", args=[film.slug, film.pk]), data)
+
+
 def clear_rate_limits():
     # The limits count in the cache, which outlives a test's database transaction.
     cache.clear()

@@ -1,18 +1,21 @@
-"""Moderation in the Django admin: comments by state, approved, hidden or deleted in bulk."""
+"""Moderation in the Django admin: comments by state, approved, hidden or deleted in bulk;
+votes looked at and withdrawn without leaving a film's figures wrong."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from films.community import address_hash
-from films.models import Comment
+from films.community import address_hash, vote_submit
+from films.models import Comment, Vote
+from films.visitors import Visitor
 from tests.conftest import make_film
 from tests.films.community import make_comment, visible_text
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 COMMENTS = "/admin/films/comment/"
+VOTES = "/admin/films/vote/"
 
 
 @pytest.fixture
@@ -143,3 +146,30 @@ def test_the_comment_list_runs_the_same_queries_whatever_its_number_of_rows(admi
         make_comment(make_film(title=f"Film {n}"))
 
     assert queries() == before
+
+
+# --- Votes ------------------------------------------------------------------------------
+
+
+def test_withdrawing_votes_in_the_admin_keeps_the_films_figures_exact(admin_client, ran):
+    for n, stars in enumerate([5, 4, 1]):
+        vote_submit(film_id=ran.pk, visitor=Visitor(cookie_id=f"visitor-{n:016d}"), stars=stars)
+    ballot_stuffing = Vote.objects.filter(stars=5)
+
+    response = act(admin_client, VOTES, "withdraw", ballot_stuffing)
+
+    assert "1 vote withdrawn." in visible_text(response)
+    ran.refresh_from_db()
+    assert (ran.votes_count, ran.votes_sum) == (2, 5)
+    assert sorted(Vote.objects.values_list("stars", flat=True)) == [1, 4]
+
+
+def test_votes_cannot_be_edited_or_deleted_behind_the_films_back(admin_client, ran):
+    vote_submit(film_id=ran.pk, visitor=Visitor(cookie_id="v" * 24), stars=3)
+    vote = Vote.objects.get()
+
+    response = admin_client.get(VOTES)
+    actions = [name for name, _ in response.context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in actions and "withdraw" in actions
+    assert admin_client.post(f"{VOTES}{vote.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Vote.objects.count() == 1

@@ -1,0 +1,56 @@
+// Sends a rating without reloading the page. Without this script the same form posts
+// and the page reloads with the same result: the server decides everything.
+(function () {
+  "use strict";
+  const form = document.querySelector("form[data-rate-form]");
+  if (!form || !window.fetch || !window.FormData) return;
+  const summary = document.querySelector("[data-rating-summary]");
+  const status = form.querySelector("[data-rate-status]");
+  const legend = form.querySelector("[data-rate-legend]");
+  const withdraw = form.querySelector("[data-rate-withdraw]");
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const data = new FormData(form);
+    if (event.submitter && event.submitter.name) {
+      data.append(event.submitter.name, event.submitter.value);
+    }
+    status.textContent = "Saving…";
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().then(function (answer) {
+          return { ok: response.ok, answer: answer };
+        });
+      })
+      .then(function (result) {
+        const answer = result.answer;
+        if (!result.ok) {
+          status.textContent = answer.error || "Your rating was not saved. Please try again.";
+          return;
+        }
+        // Rendered and escaped by the server (includes/rating_summary.html).
+        if (summary) summary.innerHTML = answer.rating_html;
+        status.textContent = answer.message;
+        if (answer.stars) {
+          legend.textContent =
+            "You gave it " + answer.stars + " star" + (answer.stars === 1 ? "" : "s") +
+            ". Change your rating:";
+        } else {
+          legend.textContent = "Your rating:";
+          form.querySelectorAll("input[name=stars]").forEach(function (radio) {
+            radio.checked = false;
+          });
+        }
+        if (withdraw) withdraw.hidden = !answer.stars;
+      })
+      .catch(function () {
+        // The network or the answer failed: fall back to a plain form post.
+        form.submit();
+      });
+  });
+})();
