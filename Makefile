@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install dev-tools lint format demo-catalog clean
+.PHONY: run test install dev-tools demo-db audit lint format demo-catalog clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("filmsite needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -26,11 +26,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 dev-tools: $(NODE_STAMP)
 
-run: $(STAMP)
+# The demo catalog in db.sqlite3 (or DATABASE_URL), ready to serve.
+demo-db: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py import_catalog --if-empty $(DEMO_CATALOG)
 	$(BIN)/python manage.py build_recommendations --if-missing
+
+run: demo-db
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn filmsite.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
@@ -39,6 +42,10 @@ run: $(STAMP)
 test: $(STAMP) $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Lighthouse on the home, a film and a search page, served by gunicorn as in production.
+audit: demo-db $(NODE_STAMP)
+	$(BIN)/python scripts/audit.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -55,4 +62,4 @@ demo-catalog:
 	.venv-convert/bin/python scripts/convert_bokeh_movies.py $(DEMO_CATALOG)
 
 clean:
-	rm -rf $(VENV) .venv-convert staticfiles .pytest_cache node_modules test-artifacts
+	rm -rf $(VENV) .venv-convert staticfiles .pytest_cache node_modules test-artifacts audit-results

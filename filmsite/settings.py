@@ -5,6 +5,7 @@ refuses to start without SECRET_KEY. See the README for every variable.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -152,6 +153,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic always writes the hashed, compressed files and their manifest: it is the only
+# command that makes the manifest that the choice below looks for.
+COLLECTING_STATIC = sys.argv[1:2] == ["collectstatic"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -159,7 +163,7 @@ STORAGES = {
         # and production always run it); plain files before that, as in tests.
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if (STATIC_ROOT / "staticfiles.json").exists()
+            if COLLECTING_STATIC or (STATIC_ROOT / "staticfiles.json").exists()
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
