@@ -27,6 +27,7 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking --disable-component-update --disable-sync"
 )
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+ATTEMPTS = 3
 FILM_TITLE = "Leaving Las Vegas"
 SEARCH = "/search/?q=las+vegas"
 # Audits left out on a page, with the reason printed under the scores. Search results ask
@@ -82,8 +83,13 @@ def lighthouse(url: str, report: Path, skip: list[str]) -> dict:
     ]
     if skip:
         command.append(f"--skip-audits={','.join(skip)}")
-    subprocess.run(command, env=env, check=True, timeout=300)
-    return json.loads(report.read_text())
+    for attempt in range(1, ATTEMPTS + 1):
+        # Lighthouse now and then fails to record the page load's trace (NO_NAVSTART) and
+        # asks to be run again: so it is, a few times, before giving up.
+        if subprocess.run(command, env=env, timeout=300).returncode == 0:
+            return json.loads(report.read_text())
+        print(f"Lighthouse failed on {url} (attempt {attempt} of {ATTEMPTS})", file=sys.stderr)
+    sys.exit(f"Lighthouse failed {ATTEMPTS} times on {url}")
 
 
 def scores(result: dict) -> dict[str, int]:
