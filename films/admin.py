@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.html import format_html
 
 from films.community import vote_withdraw
@@ -93,11 +94,18 @@ class FilmAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "external_id"]
+    list_display = ["name", "film_count", "external_id"]
     search_fields = ["name", "=external_id"]
     prepopulated_fields = {"slug": ["name"]}
+    # Counted from the credits (Person.objects.refresh_film_counts), not typed in.
+    readonly_fields = ["film_count"]
     show_full_result_count = False
     list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Their films' cached pieces show the name: films.page_cache keys on updated_at.
+        Film.objects.filter(credits__person=obj).update(updated_at=timezone.now())
 
 
 @admin.register(Credit)
@@ -125,6 +133,11 @@ class VocabularyAdmin(admin.ModelAdmin):
     @admin.display(ordering="film_count", description="films")
     def film_count(self, obj):
         return obj.film_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Cards show these names: films.page_cache keys on the films' updated_at.
+        obj.films.update(updated_at=timezone.now())
 
 
 @admin.register(Genre)

@@ -67,3 +67,13 @@ def film_factory(db):
 @pytest.fixture
 def person_factory(db):
     return make_person
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (pages, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,8 +1,10 @@
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from films import page_cache
 from films.filters import SimilarFilmFilter
 from films.models import Film, film_card_prefetches
 from films.sentences import film_summary, reasons, similar_counts
@@ -45,25 +47,40 @@ def _film_or_redirect(request, slug, pk, **prefetch):
 
 
 def film_detail(request, slug, pk):
-    # Queries: film, its recommendations row, the suggested films, then genres, themes,
-    # countries and credits of all of them together, and the film's languages: 8.
+    # Queries: the film, its recommendations row, the suggested films; then (genres, themes,
+    # countries and credits) of the film, and of the suggestions too unless their section
+    # is cached; the film's languages; the comments (and the visitor's vote when known).
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:
         return redirection
     similar = load_similar(film, limit=SIMILAR_ON_FILM_PAGE)
-    prefetch_related_objects([film, *similar.films], *film_card_prefetches())
+    section_key = page_cache.similar_section_key(film, similar)
+    section = page_cache.get(section_key)
+    prefetch_related_objects(
+        [film] if section is not None else [film, *similar.films], *film_card_prefetches()
+    )
     prefetch_related_objects([film], "languages")
+    if section is None:
+        section = _similar_section(request, film, similar)
+        page_cache.set(section_key, section)
+    ctx = {
+        "film": film,
+        "summary": film_summary(film),
+        "similar_section": section,
+        **film_page_context(request, film),
+    }
+    return render(request, "films/film_detail.html", ctx)
+
+
+def _similar_section(request, film, similar) -> str:
     for suggested in similar.films:
         suggested.reason_phrases = reasons(film, suggested.reasons)
     ctx = {
         "film": film,
-        "summary": film_summary(film),
         "similar": similar,
         "counts_sentence": similar_counts(film, similar.record) if similar.built else "",
-        # The visitor's own vote (when we know them) and the newest comments: 1 or 2 more.
-        **film_page_context(request, film),
     }
-    return render(request, "films/film_detail.html", ctx)
+    return render_to_string("includes/similar_section.html", ctx, request)
 
 
 def film_similar(request, slug, pk):

@@ -1,0 +1,71 @@
+"""The film page's similar films are cached, and the cache never shows stale data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from films.community import vote_submit
+from films.models import Credit, Film, Person
+from films.visitors import Visitor
+from recommendations.services import build_all
+from tests.recommendations.catalog import add_bare_films, add_films_credited_to
+
+
+@pytest.fixture
+def figgis(db):
+    add_bare_films(200)
+    films = add_films_credited_to("Mike Figgis", Credit.Role.DIRECTOR, 3)
+    for i, film in enumerate(films):
+        Film.objects.filter(pk=film.pk).update(title=f"Figgis film {i}", slug=f"figgis-film-{i}")
+    build_all()
+    return [Film.objects.get(pk=f.pk) for f in films]
+
+
+def similar_section(client, film) -> str:
+    html = client.get(film.get_absolute_url()).content.decode()
+    return html[html.index('id="similar"') :]
+
+
+def test_a_second_visit_serves_the_same_section_from_the_cache(client, figgis):
+    first = similar_section(client, figgis[0])
+    with CaptureQueriesContext(connection) as second_visit:
+        second = similar_section(client, figgis[0])
+    assert second == first
+    assert "Figgis film 1" in second
+    # The cards' own templates were not rendered again: no query reads a suggestion's
+    # credits (only the film's own credits, by its id).
+    suggested_ids = {str(figgis[1].pk), str(figgis[2].pk)}
+    credit_queries = [q["sql"] for q in second_visit.captured_queries if "films_credit" in q["sql"]]
+    assert credit_queries and not any(
+        all(i in sql for i in suggested_ids) for sql in credit_queries
+    )
+
+
+def test_a_vote_on_a_suggested_film_shows_on_the_next_visit(client, figgis):
+    before = similar_section(client, figgis[0])
+    assert "from 1 rating" not in before
+
+    vote_submit(film_id=figgis[1].pk, visitor=Visitor(cookie_id="v" * 24), stars=5)
+
+    after = similar_section(client, figgis[0])
+    assert "100% · 5.0/5" in after
+
+
+def test_renaming_a_person_shows_on_the_next_visit(admin_client, client, figgis):
+    similar_section(client, figgis[0])
+    figgis_person = Person.objects.get(name="Mike Figgis")
+    response = admin_client.post(
+        f"/admin/films/person/{figgis_person.pk}/change/",
+        {"name": "Michael Figgis", "slug": figgis_person.slug, "external_id": ""},
+    )
+    assert response.status_code == 302
+
+    assert "Michael Figgis" in similar_section(client, figgis[0])
+
+
+def test_a_rebuild_shows_on_the_next_visit(client, figgis):
+    assert "Figgis film 2" in similar_section(client, figgis[0])
+    Credit.objects.filter(film=figgis[2]).delete()
+    build_all()
+
+    assert "Figgis film 2" not in similar_section(client, figgis[0])
