@@ -172,6 +172,11 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEMO_CATALOG = BASE_DIR / "fixtures" / "demo-catalog.jsonl.gz"
 
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients),
+# so that canonical URLs, sitemaps and redirects say https.
+if envbool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
