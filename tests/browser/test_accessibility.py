@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from tests.browser.tools import NARROW, missing, route_exists, waiting_for_comments
 
-pytestmark = pytest.mark.browser
+# Whitenoise warns that collectstatic has not been run; the live server serves static/ itself.
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 PAGES = ["home", "search", "film", "all-suggestions", "person", "genre", "browse"]
 

@@ -5,7 +5,8 @@ import pytest
 from tests.browser.catalog import make_catalog
 from tests.browser.tools import require_vnu, vnu_errors, waiting_for_comments
 
-pytestmark = pytest.mark.vnu
+# Whitenoise warns that collectstatic has not been run; pages need no static files here.
+pytestmark = [pytest.mark.vnu, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 PAGES = ["home", "search", "film", "all-suggestions", "person", "genre", "browse"]
 

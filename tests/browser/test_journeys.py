@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from tests.browser.tools import waiting_for_comments, waiting_for_ratings
 
-pytestmark = pytest.mark.browser
+# Whitenoise warns that collectstatic has not been run; the live server serves static/ itself.
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 with_and_without_javascript = pytest.mark.parametrize(
     "javascript", [True, False], ids=["js", "no-js"]
