@@ -10,6 +10,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from films.models import Comment, Film
 
@@ -17,9 +19,9 @@ ITEMS_IN_FEED = 30
 
 
 class LatestCommentsFeed(Feed):
-    title = "Latest comments · filmsite"
+    title = gettext_lazy("Latest comments · filmsite")
     link = reverse_lazy("films:home")
-    description = "The latest comments visitors left on films."
+    description = gettext_lazy("The latest comments visitors left on films.")
     description_template = "feeds/comment_description.html"
 
     def items(self):
@@ -34,7 +36,7 @@ class LatestCommentsFeed(Feed):
         )
 
     def item_title(self, item):
-        return escape(f"{item.name} on {item.film}")
+        return escape(_("%(name)s on %(film)s") % {"name": item.name, "film": item.film})
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -51,13 +53,13 @@ class FilmCommentsFeed(LatestCommentsFeed):
         return get_object_or_404(Film.objects.only("id", "slug", "title", "year"), pk=pk)
 
     def title(self, film):
-        return f"Comments on {film} · filmsite"
+        return _("Comments on %(film)s · filmsite") % {"film": film}
 
     def link(self, film):
         return reverse_lazy("films:comments", args=[film.slug, film.pk])
 
     def description(self, film):
-        return f"The latest comments visitors left on {film}."
+        return _("The latest comments visitors left on %(film)s.") % {"film": film}
 
     def items(self, film):
         # Queries: the comments (the film is known).

@@ -6,11 +6,20 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core import signing
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from films.community import MAX_STARS, MIN_STARS
 from films.models import COMMENT_BODY_MAX_LENGTH, COMMENT_NAME_MAX_LENGTH
 
-NOT_A_VOTE = f"A rating is a whole number of stars from {MIN_STARS} to {MAX_STARS}."
+_STARS_RANGE = {"min": MIN_STARS, "max": MAX_STARS}
+# Translated when shown, in the visitor's language (lazy: these are made at import).
+NOT_A_VOTE = lazy(
+    lambda: gettext("A rating is a whole number of stars from %(min)d to %(max)d.") % _STARS_RANGE,
+    str,
+)()
+CHOOSE_STARS = lazy(lambda: gettext("Choose from %(min)d to %(max)d stars.") % _STARS_RANGE, str)()
 
 
 class VoteForm(forms.Form):
@@ -18,7 +27,7 @@ class VoteForm(forms.Form):
         min_value=MIN_STARS,
         max_value=MAX_STARS,
         error_messages={
-            "required": f"Choose from {MIN_STARS} to {MAX_STARS} stars.",
+            "required": CHOOSE_STARS,
             "invalid": NOT_A_VOTE,
             "min_value": NOT_A_VOTE,
             "max_value": NOT_A_VOTE,
@@ -26,7 +35,11 @@ class VoteForm(forms.Form):
     )
 
 
-STAR_CHOICES = [(n, f"{n} star" if n == 1 else f"{n} stars") for n in range(MIN_STARS, 6)]
+def star_label(n: int) -> str:
+    return ngettext("%(count)d star", "%(count)d stars", n) % {"count": n}
+
+
+STAR_CHOICES = [(n, lazy(star_label, str)(n)) for n in range(MIN_STARS, 6)]
 
 
 # --- The comment form's stamp: a one-time token, and when the form was shown ------------
@@ -95,25 +108,28 @@ class CommentForm(forms.Form):
     name = forms.CharField(
         max_length=COMMENT_NAME_MAX_LENGTH,
         error_messages={
-            "required": "Please give a name to sign your comment with.",
-            "max_length": "A name has at most %(limit_value)d characters (this one has "
-            "%(show_value)d).",
+            "required": _("Please give a name to sign your comment with."),
+            "max_length": _(
+                "A name has at most %(limit_value)d characters (this one has %(show_value)d)."
+            ),
         },
+        label=_("Name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="E-mail",
+        label=_("E-mail"),
         required=False,
-        error_messages={"invalid": "This does not look like an e-mail address."},
+        error_messages={"invalid": _("This does not look like an e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     body = CommentText(
-        label="Comment",
+        label=_("Comment"),
         max_length=COMMENT_BODY_MAX_LENGTH,
         error_messages={
-            "required": "Please write your comment.",
-            "max_length": "A comment has at most %(limit_value)d characters (this one has "
-            "%(show_value)d).",
+            "required": _("Please write your comment."),
+            "max_length": _(
+                "A comment has at most %(limit_value)d characters (this one has %(show_value)d)."
+            ),
         },
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -121,7 +137,7 @@ class CommentForm(forms.Form):
     # that fill every field. Its name is not one that browsers autofill.
     subject = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -142,13 +158,15 @@ class CommentForm(forms.Form):
         cleaned = super().clean()
         if self.stamp_value is None:
             raise forms.ValidationError(
-                "This form could not be checked (it may have been open too long). "
-                "Your text is below: please send it again.",
+                _(
+                    "This form could not be checked (it may have been open too long). "
+                    "Your text is below: please send it again."
+                ),
                 code="stamp",
             )
         if self.stamp_value.age < MIN_SECONDS_BEFORE_SENDING:
             raise forms.ValidationError(
-                "That was quick! Please take a moment to read your comment, then send it again.",
+                _("That was quick! Please take a moment to read your comment, then send it again."),
                 code="too_fast",
             )
         return cleaned

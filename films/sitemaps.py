@@ -5,16 +5,20 @@ With a million people the "people" section is 20 pages. Each page is one query f
 the columns its URLs need (no COUNT: see OffsetPaginator), and the index counts each
 section once.
 
-Languages: the sitemaps list the English URLs. Hreflang alternates for /fr/ go in
-CatalogSitemap (`i18n = True`, `alternates = True`), but Django then builds a list of
-(item, language) for every item of a section before paginating; with a million people
-that needs a paginator that pairs languages with one page's rows instead.
+Languages: the sitemaps list the English URLs, each with its hreflang alternates (en,
+fr, x-default) as <xhtml:link> elements. Not with Django's `i18n = True` and
+`alternates = True`: Django then builds a list of (item, language) for every item of a
+section before paginating. CatalogSitemap adds the alternates to one page's URLs
+instead, from each language's prefix (/fr) and the English path: no query, and one
+reverse() per language per page.
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
+from django.utils import translation
 
 from films.models import Country, Film, Genre, Person, Theme
 
@@ -43,15 +47,37 @@ class OffsetPaginator(Paginator):
         return Page(rows, number, self)
 
 
+def language_prefixes() -> dict[str, str]:
+    """{"en": "", "fr": "/fr"}: what each language puts before a page's path
+    (i18n_patterns with prefix_default_language=False; the paths are not translated)."""
+    prefixes = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            prefixes[code] = reverse("films:home").rstrip("/")
+    return prefixes
+
+
 class CatalogSitemap(Sitemap):
     limit = 50_000
-    # Hreflang alternates: see the module docstring before setting these.
-    # i18n = True
-    # alternates = True
+    # Not Django's i18n = True / alternates = True: see the module docstring.
 
     @property
     def paginator(self):
         return OffsetPaginator(self._items(), self.limit)
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        origin = f"{protocol}://{domain}"
+        prefixes = language_prefixes()
+        default = prefixes[settings.LANGUAGE_CODE]
+        for url in urls:
+            # The sitemap views run in the default language: its path, with its prefix.
+            path = url["location"][len(origin) :].removeprefix(default)
+            url["alternates"] = [
+                {"lang_code": code, "location": f"{origin}{prefix}{path}"}
+                for code, prefix in prefixes.items()
+            ] + [{"lang_code": "x-default", "location": f"{origin}{default}{path}"}]
+        return urls
 
 
 class FilmSitemap(CatalogSitemap):

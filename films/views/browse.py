@@ -5,6 +5,7 @@ import re
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from films.filters import SORT_CHOICES, SORTS, BrowseFilter
 from films.models import Country, Film, Genre, Theme, film_card_prefetches
@@ -42,7 +43,7 @@ def genre_detail(request, slug):
     return _film_list(
         request,
         genre.films.all(),
-        title=f"{genre.name} films",
+        title=_("%(genre)s films") % {"genre": genre.name},
         canonical_path=genre.get_absolute_url(),
         kind="genre",
     )
@@ -53,7 +54,7 @@ def theme_detail(request, slug):
     return _film_list(
         request,
         theme.films.all(),
-        title=f"Films about {theme.name}",
+        title=_("Films about %(theme)s") % {"theme": theme.name},
         canonical_path=theme.get_absolute_url(),
         kind="theme",
     )
@@ -66,7 +67,7 @@ def country_detail(request, code):
     return _film_list(
         request,
         country.films.all(),
-        title=f"Films from {country.name}",
+        title=_("Films from %(country)s") % {"country": country},
         canonical_path=country.get_absolute_url(),
     )
 
@@ -78,7 +79,7 @@ def decade_detail(request, start):
     return _film_list(
         request,
         films,
-        title=f"Films of the {start}s",
+        title=_("Films of the %(decade)ss") % {"decade": start},
         canonical_path=reverse("films:decade", kwargs={"start": start}),
     )
 

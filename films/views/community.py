@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from films.community import (
@@ -36,7 +38,7 @@ COMMENTS_PER_PAGE = 20
 # As in films.views.common.paginate: the last page takes up to this many more comments.
 COMMENTS_ORPHANS = 3
 
-HELD_MESSAGE = "Thank you! Your comment will appear once a moderator has approved it."
+HELD_MESSAGE = gettext_lazy("Thank you! Your comment will appear once a moderator has approved it.")
 
 
 def film_page_context(request, film: Film) -> dict:
@@ -71,7 +73,9 @@ def rate(request, slug, pk):
     """Give, change or withdraw the visitor's stars for a film (POST, then redirect)."""
     film = Film.objects.filter(pk=pk).only("id", "slug", "title", "year").first()
     if film is None:
-        return _refuse_vote(request, None, "There is no such film. It may have been removed.", 404)
+        return _refuse_vote(
+            request, None, _("There is no such film. It may have been removed."), 404
+        )
     visitor = ensure_visitor(request)
     withdrawing = "withdraw" in request.POST
     form = VoteForm(request.POST)
@@ -79,14 +83,22 @@ def rate(request, slug, pk):
         return _refuse_vote(request, film, form.errors["stars"][0], 400)
     wait = retry_after(request, action="vote", visitor=visitor)
     if wait:
-        return too_many_requests(request, wait=wait, film=film, action="rated films")
+        return too_many_requests(
+            request,
+            wait=wait,
+            film=film,
+            action=pgettext("You have … several times", "rated films"),
+        )
     if withdrawing:
         figures = vote_withdraw(film_id=film.pk, visitor=visitor)
-        stars, message = None, "Your rating was withdrawn."
+        stars, message = None, _("Your rating was withdrawn.")
     else:
         stars = form.cleaned_data["stars"]
         figures = vote_submit(film_id=film.pk, visitor=visitor, stars=stars)
-        message = f"Thank you! You gave {film.title} {dict(STAR_CHOICES)[stars]}."
+        message = _("Thank you! You gave %(title)s %(stars)s.") % {
+            "title": film.title,
+            "stars": dict(STAR_CHOICES)[stars],
+        }
     if _wants_json(request):
         response = JsonResponse(
             {
@@ -146,13 +158,17 @@ def _comment_post(request, pk):
     if Comment.objects.filter(token=form.token).exists():
         # The same form again (a double click, a reload of the answer): the comment was
         # stored the first time; not counted against the visitor's rate limit.
-        messages.info(request, "Your comment had already been received.", extra_tags="comments")
+        messages.info(request, _("Your comment had already been received."), extra_tags="comments")
         return redirect(film.get_absolute_url() + "#comments")
 
     wait = retry_after(request, action="comment", visitor=visitor)
     if wait:
         return too_many_requests(
-            request, wait=wait, film=film, action="commented", kept_text=form.cleaned_data["body"]
+            request,
+            wait=wait,
+            film=film,
+            action=pgettext("You have … several times", "commented"),
+            kept_text=form.cleaned_data["body"],
         )
 
     try:
@@ -170,8 +186,10 @@ def _comment_post(request, pk):
         logger.exception("A comment on film %s could not be stored", film.pk)
         form.add_error(
             None,
-            "Sorry, your comment could not be stored just now. Your text is below: "
-            "please send it again in a moment.",
+            _(
+                "Sorry, your comment could not be stored just now. Your text is below: "
+                "please send it again in a moment."
+            ),
         )
         # No list of comments: the database that just failed may fail again.
         return _comments_page(request, film, form, status=503, list_comments=False)
@@ -179,9 +197,9 @@ def _comment_post(request, pk):
     comment = submitted.comment
     anchor = "#comments"
     if not submitted.created:
-        messages.info(request, "Your comment had already been received.", extra_tags="comments")
+        messages.info(request, _("Your comment had already been received."), extra_tags="comments")
     elif comment.state == Comment.State.PUBLISHED:
-        messages.success(request, "Thank you! Your comment is published.", extra_tags="comments")
+        messages.success(request, _("Thank you! Your comment is published."), extra_tags="comments")
         anchor = f"#comment-{comment.pk}"
     else:
         # Held for its links, or caught by the honeypot: the same answer, so a bot cannot
@@ -221,7 +239,10 @@ def too_many_requests(request, *, wait: int, film: Film, action: str, kept_text:
     """429, with when to try again (also in Retry-After) and the visitor's text kept."""
     if _wants_json(request):
         response = JsonResponse(
-            {"error": f"Too many requests: please try again in {wait_phrase(wait)}."},
+            {
+                "error": _("Too many requests: please try again in %(wait)s.")
+                % {"wait": wait_phrase(wait)}
+            },
             status=429,
         )
     else:
@@ -240,6 +261,6 @@ def too_many_requests(request, *, wait: int, film: Film, action: str, kept_text:
 def wait_phrase(seconds: int) -> str:
     """45 -> "45 seconds", 61 -> "2 minutes", 3600 -> "60 minutes"."""
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
