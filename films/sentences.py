@@ -203,21 +203,25 @@ def similar_counts(film, record) -> str:
             sharing=record.genres_count,
             same=record.same_genres_count,
             none=_("It has no genres yet."),
-            one=(
+            one=lambda n: ngettext(
                 "%(count)s film shares its genre, %(names)s",
                 "%(count)s films share its genre, %(names)s",
+                n,
             ),
-            several=(
+            several=lambda n: ngettext(
                 "%(count)s film shares at least one of its genres",
                 "%(count)s films share at least one of its genres",
+                n,
             ),
-            only=(
+            only=lambda n: ngettext(
                 "%(count)s of them has no other genre.",
                 "%(count)s of them have no other genre.",
+                n,
             ),
-            exactly=(
+            exactly=lambda n: ngettext(
                 "%(count)s of them has exactly the same %(n)s genres: %(names)s.",
                 "%(count)s of them have exactly the same %(n)s genres: %(names)s.",
+                n,
             ),
         )
     )
@@ -227,21 +231,25 @@ def similar_counts(film, record) -> str:
             sharing=record.themes_count,
             same=record.same_themes_count,
             none=_("This film has no themes yet."),
-            one=(
+            one=lambda n: ngettext(
                 "%(count)s film shares its theme, %(names)s",
                 "%(count)s films share its theme, %(names)s",
+                n,
             ),
-            several=(
+            several=lambda n: ngettext(
                 "%(count)s film shares at least one of its themes",
                 "%(count)s films share at least one of its themes",
+                n,
             ),
-            only=(
+            only=lambda n: ngettext(
                 "%(count)s of them has no other theme.",
                 "%(count)s of them have no other theme.",
+                n,
             ),
-            exactly=(
+            exactly=lambda n: ngettext(
                 "%(count)s of them has exactly the same %(n)s themes: %(names)s.",
                 "%(count)s of them have exactly the same %(n)s themes: %(names)s.",
+                n,
             ),
         )
     )
@@ -264,23 +272,33 @@ def _set_sentence(*, names, sharing, same, none, one, several, only, exactly) ->
     if not names:
         return none
     values = {"count": _number(sharing), "names": join_names(names), "n": len(names)}
-    first = ngettext(*(one if len(names) == 1 else several), sharing) % values
+    first = (one if len(names) == 1 else several)(sharing) % values
     if not sharing:
         return first + "."
     values["count"] = _number(same)
     if len(names) == 1:
-        return f"{first}; " + ngettext(*only, same) % values
-    return f"{first}; " + ngettext(*exactly, same) % values
+        return f"{first}; " + only(same) % values
+    return f"{first}; " + exactly(same) % values
 
 
 def _number(value: int) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
-SAME_GENRES = ("Same genre: %(names)s", "Same genres: %(names)s")
-SAME_THEMES = ("Same theme: %(names)s", "Same themes: %(names)s")
-SHARED_GENRES = ("Shared genre: %(names)s", "%(count)s shared genres: %(names)s")
-SHARED_THEMES = ("Shared theme: %(names)s", "%(count)s shared themes: %(names)s")
+def SAME_GENRES(n):
+    return ngettext("Same genre: %(names)s", "Same genres: %(names)s", n)
+
+
+def SAME_THEMES(n):
+    return ngettext("Same theme: %(names)s", "Same themes: %(names)s", n)
+
+
+def SHARED_GENRES(n):
+    return ngettext("Shared genre: %(names)s", "%(count)s shared genres: %(names)s", n)
+
+
+def SHARED_THEMES(n):
+    return ngettext("Shared theme: %(names)s", "%(count)s shared themes: %(names)s", n)
 
 
 def reasons(film, suggestion_reasons: dict) -> list[str]:
@@ -318,9 +336,9 @@ def reasons(film, suggestion_reasons: dict) -> list[str]:
             continue
         values = {"count": len(ids), "names": join_names([names[i] for i in ids])}
         if suggestion_reasons.get(f"same_{key}"):
-            phrases.append(ngettext(*same_label, len(ids)) % values)
+            phrases.append(same_label(len(ids)) % values)
         else:
-            phrases.append(ngettext(*shared_label, len(ids)) % values)
+            phrases.append(shared_label(len(ids)) % values)
     return phrases
 
 

@@ -1,0 +1,250 @@
+"""The site in English and French: /fr/ pages in French, the language switch, hreflang
+alternates in pages and sitemaps, dates, numbers and plurals in the visitor's language."""
+
+import datetime
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from films.models import Country, Film
+from films.sentences import similar_counts
+from recommendations.models import FilmRecommendations
+from tests.conftest import make_film
+
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+HOST = "http://testserver"
+SITEMAP_NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # A /fr/ request leaves French active in the test's thread: English again after it.
+    cache.clear()
+    with translation.override("en"):
+        yield
+    cache.clear()
+
+
+class Links(HTMLParser):
+    """The page's <html lang>, hreflang alternates in <head> and language switch links."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.lang = None
+        self.alternates = {}  # hreflang -> href
+        self.switch = []  # attrs of each link in the language switch
+        self._in_switch = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "link" and attrs.get("rel") == "alternate" and "hreflang" in attrs:
+            assert attrs["hreflang"] not in self.alternates
+            self.alternates[attrs["hreflang"]] = attrs["href"]
+        elif tag == "nav" and "language-switch" in attrs.get("class", ""):
+            self._in_switch = True
+        elif tag == "a" and self._in_switch:
+            self.switch.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._in_switch = False
+
+
+@pytest.fixture
+def film(db):
+    Country.objects.create(code="FR", name="France")
+    Country.objects.create(code="US", name="United States")
+    return make_film(
+        title="Leaving Las Vegas",
+        year=1995,
+        runtime=112,
+        release_date=datetime.date(1995, 11, 7),
+        release_date_precision="day",
+        countries=["FR", "US"],
+        genres=["Drama"],
+        directors=["Mike Figgis"],
+        cast=["Nicolas Cage", "Elisabeth Shue"],
+        cast_in_billing_order=True,
+    )
+
+
+def french_url(film: Film) -> str:
+    return "/fr" + film.get_absolute_url()
+
+
+def test_the_french_film_page_is_in_french(client, film):
+    response = client.get(french_url(film))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert Links(html).lang == "fr"
+    assert (
+        "Leaving Las Vegas est un film franco-américain de 1995, de genre Drama, "
+        "réalisé par Mike Figgis, sorti le 7 novembre 1995, avec Nicolas Cage et "
+        "Elisabeth Shue." in html
+    )
+    assert "<dt>Réalisé par</dt>" in html
+    assert "<dt>Sortie</dt><dd>7 novembre 1995</dd>" in html
+    assert "Laisser un commentaire" in html
+    assert "0 commentaire</h3>" in html  # French: 0 is singular
+    assert "Parcourir les films" in html
+    assert "Directed by" not in html
+
+
+def test_the_english_film_page_is_unchanged(client, film):
+    html = client.get(film.get_absolute_url()).content.decode()
+
+    assert Links(html).lang == "en"
+    assert "<dt>Released</dt><dd>7 November 1995</dd>" in html
+    assert "directed by Mike Figgis, released on 7 November 1995" in html
+    assert "0 comments</h3>" in html
+    assert "Réalisé par" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_language_switch_links_to_the_same_page_in_each_language(client, film, language):
+    english = film.get_absolute_url() + "?page=2"
+    url = english if language == "en" else "/fr" + english
+    links = Links(client.get(url).content.decode())
+
+    assert [(a["hreflang"], a["lang"], a["href"]) for a in links.switch] == [
+        ("en", "en", english),
+        ("fr", "fr", "/fr" + english),
+    ]
+    current = [a["hreflang"] for a in links.switch if a.get("aria-current")]
+    assert current == [language]
+    assert links.alternates == {
+        "en": HOST + english,
+        "x-default": HOST + english,
+        "fr": HOST + "/fr" + english,
+    }
+
+
+def test_every_page_has_hreflang_alternates(client, film):
+    links = Links(client.get("/fr/browse/").content.decode())
+
+    assert links.alternates == {
+        "en": f"{HOST}/browse/",
+        "x-default": f"{HOST}/browse/",
+        "fr": f"{HOST}/fr/browse/",
+    }
+
+
+def test_the_sitemaps_give_each_url_its_hreflang_alternates(client, film):
+    root = ET.fromstring(client.get("/sitemap-films.xml").content)
+
+    (url,) = root.findall("sm:url", SITEMAP_NS)
+    english = HOST + film.get_absolute_url()
+    assert url.find("sm:loc", SITEMAP_NS).text == english
+    alternates = {
+        link.attrib["hreflang"]: link.attrib["href"]
+        for link in url.findall("xhtml:link", SITEMAP_NS)
+    }
+    assert alternates == {
+        "en": english,
+        "fr": HOST + "/fr" + film.get_absolute_url(),
+        "x-default": english,
+    }
+    static = ET.fromstring(client.get("/sitemap-static.xml").content)
+    hrefs = [link.attrib["href"] for link in static.iter(f"{{{SITEMAP_NS['xhtml']}}}link")]
+    assert hrefs == [
+        f"{HOST}/", f"{HOST}/fr/", f"{HOST}/",
+        f"{HOST}/browse/", f"{HOST}/fr/browse/", f"{HOST}/browse/",
+    ]  # fmt: skip
+
+
+def test_a_sitemap_page_is_one_query_with_its_alternates(client, film, django_assert_num_queries):
+    make_film(title="Amélie", year=2001)
+    with django_assert_num_queries(1):
+        client.get("/sitemap-films.xml")
+
+
+def record(suggestions=0, **counts) -> FilmRecommendations:
+    fields = {f"{kind}_count": value for kind, value in counts.items()}
+    return FilmRecommendations(suggestions=[{"id": 0}] * suggestions, **fields)
+
+
+def counted_film() -> Film:
+    film = make_film(
+        title="Leaving Las Vegas",
+        genres=["Drama", "Romance"],
+        themes=["Alcoholism"],
+        directors=["Mike Figgis"],
+        cast=["Nicolas Cage", "Elisabeth Shue"],
+    )
+    return Film.objects.for_detail().get(pk=film.pk)
+
+
+@pytest.mark.parametrize(
+    "count, expected",
+    [
+        (0, "0 autre film a un acteur en commun avec Leaving Las Vegas, et 0 a le même"),
+        (1, "1 autre film a un acteur en commun avec Leaving Las Vegas, et 1 a le même"),
+        (2, "2 autres films ont un acteur en commun avec Leaving Las Vegas, et 2 ont le même"),
+    ],
+)
+def test_the_french_counts_sentence_treats_0_and_1_as_singular(db, count, expected):
+    counts = record(actors=count, directors=count, genres=count, same_genres=count,
+                    themes=count, same_themes=count, suggestions=count)  # fmt: skip
+    with translation.override("fr"):
+        sentence = similar_counts(counted_film(), counts)
+
+    assert sentence.startswith(expected)
+    if count == 0:
+        assert sentence.endswith("Aucun n’est assez proche pour être suggéré.")
+    elif count == 1:
+        assert (
+            "1 film partage son thème, Alcoholism; 1 d’entre eux n’a pas d’autre thème." in sentence
+        )
+        assert sentence.endswith("Au total, cela donne 1 suggestion.")
+    else:
+        assert "2 films partagent au moins un de ses genres" in sentence
+        assert sentence.endswith("Au total, cela donne 2 suggestions.")
+
+
+def test_the_french_counts_sentence_groups_thousands_the_french_way(db):
+    counts = record(actors=9923, directors=1, genres=12500, same_genres=3, themes=0,
+                    same_themes=0, suggestions=20)  # fmt: skip
+    with translation.override("fr"):
+        sentence = similar_counts(counted_film(), counts)
+    with translation.override("en"):
+        english = similar_counts(counted_film(), counts)
+
+    assert sentence.startswith(
+        "9\u00a0923 autres films ont un acteur en commun avec Leaving Las Vegas"
+    )
+    assert "12\u00a0500 films partagent au moins un de ses genres" in sentence
+    assert english.startswith("9,923 other films share an actor")
+
+
+def test_a_french_list_page_has_a_french_title(client, film):
+    html = client.get("/fr/decade/1990s/").content.decode()
+
+    assert "<h1>Films des années 1990</h1>" in html
+    assert "1 film</p>" in html or "1 film." in html
+
+
+def test_french_comment_dates(client, film):
+    from films.models import Comment
+
+    Comment.objects.create(
+        film=film, name="Ann", body="Beau film.", state=Comment.State.PUBLISHED,
+        token="t1",
+    )  # fmt: skip
+    Comment.objects.filter(film=film).update(
+        created_at=datetime.datetime(2024, 2, 1, 10, 5, tzinfo=datetime.UTC)
+    )
+    html = client.get(french_url(film)).content.decode()
+
+    assert "1 février 2024" in html
+    assert "1 commentaire</h3>" in html
