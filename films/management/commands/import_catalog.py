@@ -4,10 +4,12 @@ import sys
 import tempfile
 import time
 import zlib
-from contextlib import contextmanager
+from collections import Counter
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from films.catalog import CatalogError, CatalogWriter, parse_line
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         with _open_catalog(path) as catalog:
             # First pass: validate every line, so a bad line leaves the database untouched.
             try:
-                valid, errors = self._validate(catalog)
+                valid, errors, films_per_person = self._validate(catalog)
             except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz
                 raise CommandError(f"{_name(path)} cannot be read: {exc}") from None
             for error in errors:
@@ -54,9 +56,16 @@ class Command(BaseCommand):
                 )
                 return
             bad_lines = {error.line_number for error in errors}
-            writer = CatalogWriter()
+            writer = CatalogWriter(films_per_person=films_per_person)
             catalog.seek(0)
-            self._write(catalog, writer, bad_lines, valid, batch_size)
+            try:
+                self._write(catalog, writer, bad_lines, valid, batch_size)
+            except Exception:
+                # The batches written before the failure stay: so do their people's counts.
+                with suppress(DatabaseError):
+                    writer.finish(interrupted=True)
+                raise
+            writer.finish()
 
         stats = writer.stats
         stats.skipped = len(bad_lines)
@@ -68,8 +77,10 @@ class Command(BaseCommand):
             f"in {time.monotonic() - started:.1f} s."
         )
 
-    def _validate(self, catalog) -> tuple[int, list[CatalogError]]:
+    def _validate(self, catalog) -> tuple[int, list[CatalogError], Counter]:
+        """(valid lines, errors, films per person of the valid lines)."""
         valid, errors, first_line_of = 0, [], {}
+        films_per_person = Counter()
         for number, raw in enumerate(_lines(catalog), start=1):
             try:
                 record = parse_line(number, raw)
@@ -90,7 +101,8 @@ class Command(BaseCommand):
                 continue
             first_line_of[record.external_id] = number
             valid += 1
-        return valid, errors
+            films_per_person.update({person.key for person in record.people()})
+        return valid, errors, films_per_person
 
     def _write(self, catalog, writer, bad_lines, total, batch_size):
         batch = []
