@@ -1,17 +1,24 @@
 """Building, storing and reading the similar films of the catalog."""
 
+import multiprocessing
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from films.models import Credit, Film, Person
+from recommendations.arrays import ArrayIndex, FilmResult
 from recommendations.engine import FilmFeatures, counts_for, similar_films
-from recommendations.index import CatalogIndex, FilmNeighbourhood
+from recommendations.index import FilmNeighbourhood
 from recommendations.models import FilmRecommendations
 
 WRITE_BATCH = 500
+# Films per task of a build in several processes, written in WRITE_BATCH rows at a time.
+BUILD_CHUNK = 2000
+# Below this a build runs in one process: forking is not worth it.
+PARALLEL_FILMS = 20_000
 
 
 def _row(film: FilmFeatures, index, built_at) -> FilmRecommendations:
@@ -47,22 +54,83 @@ def _save(rows: list[FilmRecommendations]) -> None:
     )
 
 
-def build_all(*, on_progress: Callable[[int], None] = lambda done: None) -> int:
-    """Rebuild every film's suggestions and counts from one snapshot of the catalog."""
-    index = CatalogIndex.load()
+def build_all(
+    *, on_progress: Callable[[int], None] = lambda done: None, workers: int | None = None
+) -> int:
+    """Rebuild every film's suggestions and counts from one snapshot of the catalog, in
+    `workers` processes (by default one per CPU for a large catalog)."""
+    index = ArrayIndex.load()
     built_at = timezone.now()
-    batch, done = [], 0
-    for film_id in index.film_ids():
-        batch.append(_row(index.features(film_id), index, built_at))
-        if len(batch) >= WRITE_BATCH:
-            _save(batch)
-            done += len(batch)
-            on_progress(len(batch))
-            batch = []
-    _save(batch)
-    done += len(batch)
-    on_progress(len(batch))
+    films = index.film_total
+    chunks = [(start, min(start + BUILD_CHUNK, films)) for start in range(0, films, BUILD_CHUNK)]
+    if workers is None:
+        workers = os.cpu_count() or 1 if films >= PARALLEL_FILMS else 1
+    # A forked process must not inherit a transaction (a test's, say) it cannot see.
+    if workers > 1 and len(chunks) > 1 and _can_fork() and not connection.in_atomic_block:
+        return _build_in_processes(index, chunks, built_at, workers, on_progress)
+    done = 0
+    for chunk in chunks:
+        done += _build_chunk(index, chunk, built_at, on_progress)
     return done
+
+
+def _build_chunk(index: ArrayIndex, chunk, built_at, on_progress=lambda done: None) -> int:
+    start, end = chunk
+    for batch_start in range(start, end, WRITE_BATCH):
+        batch_end = min(batch_start + WRITE_BATCH, end)
+        _save([_stored(index.result(film), built_at) for film in range(batch_start, batch_end)])
+        on_progress(batch_end - batch_start)
+    return end - start
+
+
+def _stored(result: FilmResult, built_at) -> FilmRecommendations:
+    return FilmRecommendations(
+        film_id=result.film_id,
+        actors_count=result.actors,
+        directors_count=result.directors,
+        genres_count=result.genres,
+        same_genres_count=result.same_genres,
+        themes_count=result.themes,
+        same_themes_count=result.same_themes,
+        suggestions=result.suggestions,
+        built_at=built_at,
+    )
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# What the worker processes of a build read: set before they are forked, so that they
+# share the index's arrays with the parent instead of receiving copies.
+_forked_build = None
+
+
+def _build_in_processes(index, chunks, built_at, workers, on_progress) -> int:
+    global _forked_build
+    _forked_build = (index, built_at)
+    # Each process opens its own connection; one inherited from the parent would be
+    # shared by several processes at once.
+    connections.close_all()
+    done = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for built in pool.imap_unordered(_build_chunk_in_worker, chunks):
+                done += built
+                on_progress(built)
+            pool.close()
+            pool.join()
+    finally:
+        _forked_build = None
+    return done
+
+
+def _build_chunk_in_worker(chunk) -> int:
+    index, built_at = _forked_build
+    try:
+        return _build_chunk(index, chunk, built_at)
+    finally:
+        connections.close_all()
 
 
 def film_edited(film_id: int, people_before: set[int]) -> None:
