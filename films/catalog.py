@@ -9,6 +9,7 @@ recounts the films of the people concerned.
 import datetime
 import json
 import operator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -416,30 +417,60 @@ def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
     )
 
 
-def _insert_objects(model, objects: list) -> bool:
-    """Insert new model objects; True when their pk is set afterwards (PostgreSQL: ids
-    drawn from the sequence, then COPY; elsewhere whatever bulk_create does)."""
-    if not objects:
-        return True
+def _new_ids(model, count: int) -> list[int] | None:
+    """Ids for `count` new rows of the model, drawn from its sequence now, so that the rows
+    referring to them can be made before any is written (PostgreSQL); None elsewhere."""
     if not _postgresql():
-        model.objects.bulk_create(objects, batch_size=1000)
-        return objects[0].pk is not None
+        return None
+    if not count:
+        return []
     meta = model._meta
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objects)],
+            [meta.db_table, meta.pk.column, count],
         )
-        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-            obj.pk = pk
-    fields = meta.concrete_fields
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _insert_objects(model, objects: list) -> None:
+    """Insert new model objects and set their ids: COPY when the ids are drawn already
+    (PostgreSQL), else bulk_create, and where that does not return ids (SQLite before
+    3.35) they are read back."""
+    if not objects:
+        return
+    if objects[0].pk is None:
+        model.objects.bulk_create(objects, batch_size=1000)
+        if objects[0].pk is None:
+            _read_back_ids(model, objects)
+        return
+    fields = model._meta.concrete_fields
     values = [_copy_value(field) for field in fields]
     _copy_rows(
-        meta.db_table,
+        model._meta.db_table,
         [field.column for field in fields],
         (tuple(value(obj) for value in values) for obj in objects),
     )
-    return True
+
+
+def _read_back_ids(model, objects: list) -> None:
+    # Each of these models has a natural key among its new rows: a film's external id, a
+    # genre's name, a person's external id or else name.
+    if model is Person:
+        found = _find_people(
+            [p.external_id for p in objects if p.external_id],
+            [p.name for p in objects if not p.external_id],
+        )
+        for person in objects:
+            key = ("id", person.external_id) if person.external_id else ("name", person.name)
+            person.pk = found[key].pk
+        return
+    field = "external_id" if model is Film else "name"
+    by_key = {getattr(obj, field): obj for obj in objects}
+    for chunk in _chunks(by_key):
+        rows = model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "pk")
+        for key, pk in rows:
+            by_key[key].pk = pk
 
 
 # Fields whose Python value is also what COPY writes: no preparation to run for them.
@@ -482,13 +513,40 @@ def _select_by(model, columns: str, key: str, values: list, where: str = "") -> 
 
 
 class _Found(NamedTuple):
-    pk: int
+    pk: int | None  # None until written, where ids are not drawn beforehand
     name: str
 
 
+@dataclass
+class _Batch:
+    """A batch of records and every row they make, ready to be written in one go."""
+
+    records: list[FilmRecord]
+    new_codes: dict = field(default_factory=dict)  # Country / Language -> objects
+    new_named: dict = field(default_factory=dict)  # Genre / Theme -> objects
+    new_people: list = field(default_factory=list)  # (PersonRef, Person)
+    renamed: list = field(default_factory=list)  # Person objects holding the new names
+    people: dict = field(default_factory=dict)  # PersonRef.key -> _Found
+    films: dict = field(default_factory=dict)  # external id -> Film, new or existing
+    new_films: list = field(default_factory=list)
+    changed_films: list = field(default_factory=list)
+    replaced: list = field(default_factory=list)  # existing films: their credits... go
+    # Through-table and credit rows, once every id is known.
+    rows: list | None = None
+
+    @property
+    def film_ids(self) -> list[int]:
+        return [self.films[r.external_id].pk for r in self.records]
+
+
 class CatalogWriter:
-    """Writes batches of records; keeps the small vocabularies (genres, themes, countries,
-    languages) in memory between batches.
+    """Writes batches of records, each in one transaction; keeps the small vocabularies
+    (genres, themes, countries, languages) in memory between batches.
+
+    A batch is first prepared (existing rows looked up, new ones made) and then written.
+    On PostgreSQL every id is drawn beforehand, so write_batches() prepares the next batch
+    while the database writes the previous one, on a connection of its own in a thread:
+    the database's work and ours then overlap on two CPUs.
 
     Call finish() after the last batch: it recounts the films of the people the import
     credited or uncredited, in one pass rather than once per batch (a person of 200 films
@@ -504,6 +562,9 @@ class CatalogWriter:
         self.stats = ImportStats()
         self._films_per_person = films_per_person
         self._created_with_count: set[int] = set()
+        # People created by this import that later batches name again: their batch may
+        # not be committed yet when the next one is prepared.
+        self._created: dict[tuple, _Found] = {}
         self._genres = {g.name.casefold(): g.pk for g in Genre.objects.all()}
         self._themes = {t.name.casefold(): t.pk for t in Theme.objects.all()}
         self._slugs = {
@@ -513,48 +574,111 @@ class CatalogWriter:
         self._languages = set(Language.objects.values_list("code", flat=True))
         self._people_to_recount: set[int] = set()
 
-    @transaction.atomic
     def write_batch(self, records: list[FilmRecord]) -> list[int]:
-        """Store the batch; returns the ids of the films written."""
+        """Store the batch in one transaction; returns the ids of the films written."""
         if not records:
             return []
-        self._ensure_codes(records)
-        genre_ids = self._ensure_named(Genre, self._genres, (g for r in records for g in r.genres))
-        theme_ids = self._ensure_named(Theme, self._themes, (t for r in records for t in r.themes))
-        person_ids = self._ensure_people(records)
-        films, created = self._save_films(records)
+        batch = self.prepare(records)
+        self.write(batch)
+        return batch.film_ids
 
-        film_ids = [films[r.external_id] for r in records]
-        # Re-importing replaces a film's credits, genres, themes, countries and languages.
-        # New films have none to replace.
-        existing = [film_id for film_id in film_ids if film_id not in created]
-        if existing:
-            # Whoever loses a credit needs recounting as much as whoever gains one.
-            self._people_to_recount.update(
-                Credit.objects.filter(film_id__in=existing).values_list("person_id", flat=True)
+    def write_batches(self, batches, on_written=lambda films: None) -> None:
+        """Store batch after batch (lists of records), each in one transaction."""
+        # A connection of its own would not see the data of a transaction in progress
+        # (a test's, say): then one batch after the other, on this connection.
+        if not _postgresql() or connection.in_atomic_block:
+            for records in batches:
+                self.write_batch(records)
+                on_written(len(records))
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
+            writing = None
+            try:
+                for records in batches:
+                    if not records:
+                        continue
+                    batch = self.prepare(records)
+                    if writing is not None:
+                        on_written(len(writing.result().records))
+                    writing = writer.submit(self._write_returning, batch)
+                if writing is not None:
+                    on_written(len(writing.result().records))
+            finally:
+                # The thread's own connection (connection is per thread).
+                writer.submit(lambda: connection.close()).result()
+
+    def _write_returning(self, batch: _Batch) -> _Batch:
+        self.write(batch)
+        return batch
+
+    def prepare(self, records: list[FilmRecord]) -> _Batch:
+        """Everything but the writing: lookups, new rows, and their ids where they can be
+        drawn beforehand."""
+        batch = _Batch(records)
+        self._prepare_codes(batch)
+        self._prepare_named(batch, Genre, self._genres, (g for r in records for g in r.genres))
+        self._prepare_named(batch, Theme, self._themes, (t for r in records for t in r.themes))
+        self._prepare_people(batch)
+        self._prepare_films(batch)
+        if _postgresql():  # every id is drawn: the rows can be made now
+            batch.rows = self._rows(batch)
+        return batch
+
+    @transaction.atomic
+    def write(self, batch: _Batch) -> None:
+        for model, objects in batch.new_codes.items():
+            model.objects.bulk_create(objects, ignore_conflicts=True)
+        for model, known in ((Genre, self._genres), (Theme, self._themes)):
+            named = batch.new_named.get(model, [])
+            _insert_objects(model, named)
+            known.update((obj.name.casefold(), obj.pk) for obj in named)
+        people = [person for _, person in batch.new_people]
+        _insert_objects(Person, people)
+        for ref, person in batch.new_people:
+            batch.people[ref.key] = _Found(person.pk, person.name)
+            if self._films_per_person is not None:
+                self._created_with_count.add(person.pk)
+        if batch.renamed:
+            Person.objects.bulk_update(
+                batch.renamed, ["name", "slug", "search_name"], batch_size=1000
             )
-            Credit.objects.filter(film_id__in=existing).delete()
+        _insert_objects(Film, batch.new_films)
+        # Only rows that changed: an UPDATE of every field of every film is the slow part
+        # of re-importing a catalog that barely changed.
+        Film.objects.bulk_update(batch.changed_films, FILM_FIELDS, batch_size=200)
+        if batch.replaced:
+            # Re-importing replaces a film's credits, genres, themes, countries and
+            # languages; whoever loses a credit needs recounting as much as whoever gains one.
+            credits = Credit.objects.filter(film_id__in=batch.replaced)
+            self._people_to_recount.update(credits.values_list("person_id", flat=True))
+            credits.delete()
             for through in self._throughs():
-                through.objects.filter(film_id__in=existing).delete()
+                through.objects.filter(film_id__in=batch.replaced).delete()
+        for model, columns, rows in batch.rows or self._rows(batch):
+            _insert_rows(model, columns, rows)
+        self._people_to_recount.update(
+            found.pk for found in batch.people.values() if found.pk not in self._created_with_count
+        )
 
+    def _rows(self, batch: _Batch) -> list[tuple]:
+        """(model, columns, rows) of the batch's through tables and credits."""
         credits, genres, themes, countries, languages = [], [], [], [], []
-        for record in records:
-            film_id = films[record.external_id]
-            genres += [(film_id, genre_ids[g.casefold()]) for g in record.genres]
-            themes += [(film_id, theme_ids[t.casefold()]) for t in record.themes]
+        person_ids = {key: found.pk for key, found in batch.people.items()}
+        for record in batch.records:
+            film_id = batch.films[record.external_id].pk
+            genres += [(film_id, self._genres[g.casefold()]) for g in record.genres]
+            themes += [(film_id, self._themes[t.casefold()]) for t in record.themes]
             countries += [(film_id, code) for code in record.countries]
             languages += [(film_id, code) for code in record.languages]
             credits += _credits_for(record, film_id, person_ids)
-        _insert_rows(Film.genres.through, ["film_id", "genre_id"], genres)
-        _insert_rows(Film.themes.through, ["film_id", "theme_id"], themes)
-        _insert_rows(Film.countries.through, ["film_id", "country_id"], countries)
-        _insert_rows(Film.languages.through, ["film_id", "language_id"], languages)
-        _insert_rows(Credit, CREDIT_COLUMNS, credits)
         self.stats.credits += len(credits)
-        self._people_to_recount.update(
-            pk for pk in person_ids.values() if pk not in self._created_with_count
-        )
-        return film_ids
+        return [
+            (Film.genres.through, ["film_id", "genre_id"], genres),
+            (Film.themes.through, ["film_id", "theme_id"], themes),
+            (Film.countries.through, ["film_id", "country_id"], countries),
+            (Film.languages.through, ["film_id", "language_id"], languages),
+            (Credit, CREDIT_COLUMNS, credits),
+        ]
 
     def finish(self, *, interrupted: bool = False) -> None:
         """Recount the films of everyone the batches written so far credited or uncredited;
@@ -581,28 +705,28 @@ class CatalogWriter:
             Film.languages.through,
         ]
 
-    def _ensure_codes(self, records):
+    def _prepare_codes(self, batch: _Batch) -> None:
         for attr, model, known, resolve in (
             ("countries", Country, self._countries, resolve_country),
             ("languages", Language, self._languages, resolve_language),
         ):
-            missing = {code for r in records for code in getattr(r, attr)} - known
+            missing = {code for r in batch.records for code in getattr(r, attr)} - known
             if missing:
-                model.objects.bulk_create(
-                    [model(code=code, name=resolve(code).name) for code in sorted(missing)],
-                    ignore_conflicts=True,
-                )
+                batch.new_codes[model] = [
+                    model(code=code, name=resolve(code).name) for code in sorted(missing)
+                ]
                 known |= missing
 
-    def _ensure_named(self, model, known: dict[str, int], names) -> dict[str, int]:
-        """Ids of the genres (or themes) by casefolded name, creating the missing ones in
-        one INSERT. `known` holds every name of the table, loaded when the import began."""
+    def _prepare_named(self, batch: _Batch, model, known: dict[str, int], names) -> None:
+        """New genres (or themes): the names not in `known`, which holds every name of the
+        table as of the import's start and those the import added."""
         missing = {}
         for name in names:
-            missing.setdefault(name.casefold(), name)
-        missing = {key: name for key, name in missing.items() if key not in known}
+            key = name.casefold()
+            if key not in known:
+                missing.setdefault(key, name)
         if not missing:
-            return known
+            return
         slugs, created = self._slugs[model], []
         for name in missing.values():
             slug, n = slug_for(name, model._meta.model_name), 1
@@ -612,53 +736,56 @@ class CatalogWriter:
                 slug = f"{base}-{n}"
             slugs.add(slug)
             created.append(model(name=name, slug=slug))
-        model.objects.bulk_create(created)
-        if created[0].pk is None:  # a database that does not return ids from a bulk insert
-            by_name = dict(
-                model.objects.filter(name__in=missing.values()).values_list("name", "pk")
-            )
-            for obj in created:
-                obj.pk = by_name[obj.name]
-        known.update((obj.name.casefold(), obj.pk) for obj in created)
-        return known
+        ids = _new_ids(model, len(created))
+        if ids is not None:
+            for obj, pk in zip(created, ids, strict=True):
+                obj.pk = pk
+                known[obj.name.casefold()] = pk
+        batch.new_named[model] = created
 
-    def _ensure_people(self, records) -> dict[tuple, int]:
+    def _prepare_people(self, batch: _Batch) -> None:
         wanted = {}
-        for record in records:
+        for record in batch.records:
             for person in record.people():
                 wanted.setdefault(person.key, person)
-        with_id = {p.external_id: p for p in wanted.values() if p.external_id}
-        by_name = {p.name: p for p in wanted.values() if not p.external_id}
+        found = {key: self._created[key] for key in wanted.keys() & self._created.keys()}
+        with_id = [p.external_id for k, p in wanted.items() if p.external_id and k not in found]
+        by_name = [p.name for k, p in wanted.items() if not p.external_id and k not in found]
+        found.update(_find_people(with_id, by_name))
 
-        found = self._find_people(with_id, by_name)
         missing = [p for key, p in wanted.items() if key not in found]
         if missing:
-            counts = self._films_per_person or {}
+            counts = self._films_per_person
             people = [
                 Person(
                     name=p.name,
                     slug=slug_for(p.name, "person"),
                     search_name=searchable(p.name),
                     external_id=p.external_id,
-                    film_count=counts.get(p.key, 0),
+                    # Written with its final figure: see the class's docstring.
+                    film_count=counts.pop(p.key, 0) if counts is not None else 0,
                 )
                 for p in missing
             ]
-            if _insert_objects(Person, people):
-                for ref, person in zip(missing, people, strict=True):
-                    found[ref.key] = _Found(person.pk, person.name)
-            else:
-                found = self._find_people(with_id, by_name)
-            if self._films_per_person is not None:
-                self._created_with_count.update(found[ref.key].pk for ref in missing)
+            ids = _new_ids(Person, len(people)) or [None] * len(people)
+            for ref, person, pk in zip(missing, people, ids, strict=True):
+                person.pk = pk
+                found[ref.key] = _Found(pk, person.name)
+            batch.new_people = list(zip(missing, people, strict=True))
             self.stats.people_created += len(missing)
+            if ids[0] is not None:
+                # Only those a later batch names again need remembering.
+                self._created.update(
+                    (ref.key, found[ref.key])
+                    for ref, person in batch.new_people
+                    if counts is None or person.film_count > 1
+                )
 
         # A catalog may correct the name of a person it identifies by id.
-        renamed = []
-        for external_id, ref in with_id.items():
-            person = found[("id", external_id)]
-            if person.name != ref.name:
-                renamed.append(
+        for key, ref in wanted.items():
+            person = found[key]
+            if ref.external_id and person.name != ref.name:
+                batch.renamed.append(
                     Person(
                         pk=person.pk,
                         name=ref.name,
@@ -666,59 +793,49 @@ class CatalogWriter:
                         search_name=searchable(ref.name),
                     )
                 )
-        if renamed:
-            Person.objects.bulk_update(renamed, ["name", "slug", "search_name"], batch_size=1000)
-        return {key: person.pk for key, person in found.items()}
+                found[key] = _Found(person.pk, ref.name)
+                if key in self._created:
+                    self._created[key] = found[key]
+        batch.people = found
 
-    @staticmethod
-    def _find_people(with_id: dict, by_name: dict) -> dict[tuple, _Found]:
-        found = {}
-        for pk, name, external_id in _select_by(
-            Person, "id, name, external_id", "external_id", list(with_id)
-        ):
-            found[("id", external_id)] = _Found(pk, name)
-        for pk, name in _select_by(
-            Person, "id, name", "name", list(by_name), where="AND external_id IS NULL"
-        ):
-            found[("name", name)] = _Found(pk, name)
-        return found
-
-    def _save_films(self, records) -> tuple[dict[str, int], set[int]]:
-        """Create or update the films; (external id -> film id, ids of the films created)."""
+    def _prepare_films(self, batch: _Batch) -> None:
         existing = {}
-        for chunk in _chunks(r.external_id for r in records):
+        for chunk in _chunks(r.external_id for r in batch.records):
             for film in Film.objects.filter(external_id__in=chunk):
                 existing[film.external_id] = film
-        new, changed = [], []
-        for record in records:
+        for record in batch.records:
             film = existing.get(record.external_id)
             if film is None:
                 film = Film(external_id=record.external_id)
-                new.append(film)
+                batch.new_films.append(film)
                 _fill_film(film, record)
                 continue
             before = _film_values(film)
             _fill_film(film, record)
             if _film_values(film) != before:
                 film.updated_at = timezone.now()
-                changed.append(film)
+                batch.changed_films.append(film)
             else:
                 self.stats.unchanged += 1
-        ids = {film.external_id: film.pk for film in existing.values()}
-        if not _insert_objects(Film, new):
-            # Not every database returns ids from a bulk insert: read them back.
-            by_external_id = {film.external_id: film for film in new}
-            for chunk in _chunks(by_external_id):
-                rows = Film.objects.filter(external_id__in=chunk).values_list("external_id", "pk")
-                for external_id, pk in rows:
-                    by_external_id[external_id].pk = pk
-        ids.update((film.external_id, film.pk) for film in new)
-        # Only rows that changed: an UPDATE of every field of every film is the slow part
-        # of re-importing a catalog that barely changed.
-        Film.objects.bulk_update(changed, FILM_FIELDS, batch_size=200)
-        self.stats.created += len(new)
-        self.stats.updated += len(changed)
-        return ids, {film.pk for film in new}
+        ids = _new_ids(Film, len(batch.new_films))
+        for film, pk in zip(batch.new_films, ids or (), strict=bool(ids)):
+            film.pk = pk
+        batch.films = {r.external_id: existing.get(r.external_id) for r in batch.records}
+        batch.films.update((film.external_id, film) for film in batch.new_films)
+        batch.replaced = [film.pk for film in existing.values()]
+        self.stats.created += len(batch.new_films)
+        self.stats.updated += len(batch.changed_films)
+
+
+def _find_people(with_id: list[str], by_name: list[str]) -> dict[tuple, _Found]:
+    found = {}
+    for pk, name, external_id in _select_by(
+        Person, "id, name, external_id", "external_id", with_id
+    ):
+        found[("id", external_id)] = _Found(pk, name)
+    for pk, name in _select_by(Person, "id, name", "name", by_name, "AND external_id IS NULL"):
+        found[("name", name)] = _Found(pk, name)
+    return found
 
 
 def _recount_films_postgresql(person_ids: list[int]) -> None:

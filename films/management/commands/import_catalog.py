@@ -105,23 +105,28 @@ class Command(BaseCommand):
         return valid, errors, films_per_person
 
     def _write(self, catalog, writer, bad_lines, total, batch_size):
-        batch = []
         with tqdm(
             total=total, unit=" films", disable=not sys.stderr.isatty(), file=sys.stderr
         ) as progress:
-            for number, raw in enumerate(_lines(catalog), start=1):
-                if number in bad_lines:
-                    continue
-                record = parse_line(number, raw)
-                if record is None:
-                    continue
-                batch.append(record)
-                if len(batch) >= batch_size:
-                    writer.write_batch(batch)
-                    progress.update(len(batch))
-                    batch = []
-            writer.write_batch(batch)
-            progress.update(len(batch))
+            writer.write_batches(
+                _batches(catalog, bad_lines, batch_size), on_written=progress.update
+            )
+
+
+def _batches(catalog, bad_lines, batch_size):
+    batch = []
+    for number, raw in enumerate(_lines(catalog), start=1):
+        if number in bad_lines:
+            continue
+        record = parse_line(number, raw)
+        if record is None:
+            continue
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _lines(catalog):

@@ -1,0 +1,79 @@
+"""On PostgreSQL, outside a transaction, the importer prepares each batch while a thread
+writes the previous one: it must store exactly what one batch after the other stores."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from films.models import Credit, Film, Person
+from films.synthetic import SyntheticCatalog
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the pipelined path is PostgreSQL's"
+    ),
+    # Committed for real: the writing thread has a connection of its own.
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def catalog_file(tmp_path, name, films=240, **changes) -> str:
+    lines = list(SyntheticCatalog(films, seed=5).lines())
+    for line in lines[::7]:
+        line.update(changes)
+    # The same person under another name further down: the later line renames them.
+    lines[-1]["cast"][0]["name"] = "Renamed Later"
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(path)
+
+
+def run_import(path, *, pipelined: bool):
+    def do():
+        call_command("import_catalog", path, batch_size=25, stdout=io.StringIO())
+
+    if pipelined:
+        do()
+    else:
+        with transaction.atomic():  # one batch after the other, on this connection
+            do()
+
+
+def stored() -> dict:
+    people = {p.pk: p.external_id for p in Person.objects.all()}
+    films = {f.pk: f.external_id for f in Film.objects.all()}
+    return {
+        "films": sorted(
+            Film.objects.values_list("external_id", "title", "year", "series", "rating_rank")
+        ),
+        "people": sorted(Person.objects.values_list("external_id", "name", "film_count")),
+        "credits": sorted(
+            (films[c.film_id], people[c.person_id], c.role, c.position, c.character)
+            for c in Credit.objects.all()
+        ),
+        "genres": sorted(
+            (films[row.film_id], row.genre.name)
+            for row in Film.genres.through.objects.select_related("genre")
+        ),
+        "themes": Film.themes.through.objects.count(),
+        "countries": Film.countries.through.objects.count(),
+    }
+
+
+def test_a_pipelined_import_stores_what_a_sequential_one_does(tmp_path):
+    first = catalog_file(tmp_path, "first.jsonl")
+    again = catalog_file(tmp_path, "again.jsonl", genres=["Western"], cast=[])
+
+    run_import(first, pipelined=False)
+    run_import(again, pipelined=False)
+    sequential = stored()
+    call_command("flush", "--noinput")
+    run_import(first, pipelined=True)
+    run_import(again, pipelined=True)
+
+    assert stored() == sequential
+    assert ("Renamed Later" in {name for _, name, _ in sequential["people"]}) is True
+    assert len(sequential["credits"]) > 240 * 8 * 0.9
