@@ -413,41 +413,66 @@ class ArrayIndex:
         return [(row, -negative) for negative, _, _, row in ranked[:limit]]
 
     def _with_reasons(self, film, candidates, chosen, shared, same_series, same_set):
+        """The chosen candidates as stored suggestions, with engine._Scorer.score's
+        reasons: shared people, genres and themes by id, sorted (actors in the film's
+        billing order), in the engine's order of keys."""
         if not chosen:
             return []
         picked = np.zeros(len(candidates), dtype=bool)
         picked[[row for row, _ in chosen]] = True
-        listed = {}
-        for kind in (DIRECTOR, WRITER, ACTOR, GENRE, THEME):
-            rows, features, _ = shared[kind]
-            keep = picked[rows]
-            rows, features = rows[keep], features[keep]
-            ids = self.kinds[kind].ids[features]
+        # Every shared feature of the chosen candidates, ordered by candidate, then kind,
+        # then as listed: one pass builds the reasons.
+        rows, kinds, keys, ids = [], [], [], []
+        for number, kind in enumerate(_REASON_KINDS):
+            found_rows, features, _ = shared[kind]
+            keep = picked[found_rows]
+            found_rows, features = found_rows[keep], features[keep]
+            feature_ids = self.kinds[kind].ids[features]
+            key = feature_ids
             if kind == ACTOR:
                 # In this film's billing order, leads first (then by id).
                 actors = self.kinds[ACTOR]
                 own = slice(actors.film_ptr[film], actors.film_ptr[film + 1])
                 self._film_position[actors.of(film)] = self.actor_position[own]
-                order = np.lexsort((ids, self._film_position[features], rows))
-            else:
-                order = np.lexsort((ids, rows))
-            lists = listed[kind] = {}
-            for row, feature_id in zip(rows[order].tolist(), ids[order].tolist(), strict=True):
-                lists.setdefault(row, []).append(feature_id)
+                key = (self._film_position[features] << 40) + feature_ids
+            rows.append(found_rows)
+            kinds.append(np.full(len(found_rows), number))
+            keys.append(key)
+            ids.append(feature_ids)
+        rows, kinds, keys, ids = map(np.concatenate, (rows, kinds, keys, ids))
+        order = np.lexsort((keys, kinds, rows))
 
-        suggestions = []
-        for row, score in chosen:
-            reasons = {}
-            if same_series is not None and same_series[row]:
-                reasons[SERIES] = True
-            for kind in (DIRECTOR, WRITER, ACTOR, GENRE, THEME):
-                if row in listed[kind]:
-                    reasons[kind] = listed[kind][row]
-                    if kind in same_set and same_set[kind][row]:
-                        reasons[f"same_{kind}"] = True
-            film_id = int(self.ids[candidates[row]])
-            suggestions.append({"id": film_id, "score": score, "reasons": reasons})
-        return suggestions
+        reasons_of, reasons, listed = {}, None, None
+        previous_row, previous_kind = -1, -1
+        series = same_series.tolist() if same_series is not None else None
+        same = {kind: flags.tolist() for kind, flags in same_set.items()}
+        for row, number, feature_id in zip(
+            rows[order].tolist(), kinds[order].tolist(), ids[order].tolist(), strict=True
+        ):
+            if row != previous_row:
+                reasons = reasons_of[row] = {SERIES: True} if series and series[row] else {}
+                previous_row, previous_kind = row, -1
+            if number != previous_kind:
+                kind = _REASON_KINDS[number]
+                listed = reasons[kind] = []
+                if kind in same and same[kind][row]:
+                    reasons[f"same_{kind}"] = True
+                previous_kind = number
+            listed.append(feature_id)
+
+        films = self.ids[candidates[[row for row, _ in chosen]]].tolist()
+        return [
+            {
+                "id": film_id,
+                "score": score,
+                "reasons": reasons_of.get(row)
+                or ({SERIES: True} if series and series[row] else {}),
+            }
+            for film_id, (row, score) in zip(films, chosen, strict=True)
+        ]
+
+
+_REASON_KINDS = (DIRECTOR, WRITER, ACTOR, GENRE, THEME)
 
 
 def _columns(rows, dtypes) -> list[np.ndarray]:

@@ -18,8 +18,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Build only when some film has no suggestions yet (first start).",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes (default: one per CPU from 20,000 films, else one).",
+        )
 
-    def handle(self, if_missing, **options):
+    def handle(self, if_missing, workers, **options):
         films = Film.objects.count()
         if if_missing and FilmRecommendations.objects.count() >= films:
             self.stdout.write("Every film has its similar films; nothing to build.")
@@ -28,7 +34,7 @@ class Command(BaseCommand):
         with tqdm(
             total=films, unit=" films", disable=not sys.stderr.isatty(), file=sys.stderr
         ) as progress:
-            done = build_all(on_progress=progress.update)
+            done = build_all(on_progress=progress.update, workers=workers)
         self.stdout.write(
             f"Built similar films for {done:,} films in {time.monotonic() - started:.1f} s."
         )
