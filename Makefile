@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install dev-tools demo-db audit lint format demo-catalog clean
+.PHONY: run test install dev-tools demo-db audit bench lint format demo-catalog clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("filmsite needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -46,6 +46,15 @@ test: $(STAMP) $(if $(shell command -v npm),$(NODE_STAMP))
 # Lighthouse on the home, a film and a search page, served by gunicorn as in production.
 audit: demo-db $(NODE_STAMP)
 	$(BIN)/python scripts/audit.py
+
+# The site at scale (README, Performance): a synthetic catalog of FILMS films imported into
+# BENCH_DATABASE_URL, a PostgreSQL database of its own, then every kind of page loaded with
+# wrk. FILMS=300000 for the size of issue 6; BENCH_ARGS for more (python -m bench --help).
+FILMS ?= 20000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/filmsite_bench
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench --films $(FILMS) $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

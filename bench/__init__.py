@@ -1,0 +1,2 @@
+"""make bench: generate a synthetic catalog, import it, build its similar films, and load
+the site's pages under gunicorn (see bench/run.py and the README's Performance section)."""

@@ -1,0 +1,129 @@
+"""The kinds of page `make bench` loads, and the targets of issue 6 for each.
+
+A kind is a name, the paths it requests (in turn, from a sample of the catalog) and its
+targets: requests per second as a share of the floor's (the health check, measured in the
+same run) and a 95th percentile latency. Adding a kind is adding a PageKind to KINDS;
+a kind whose URL does not resolve (a page not built yet) is reported as missing.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+FLOOR = "health"
+SAMPLE_FILMS = 2000
+WARM_FILMS = 5
+BROWSE_PAGES = 50
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    what: str
+    paths: Callable[["Sample"], list[str]]
+    min_ratio: float | None = None  # of the floor's requests per second
+    max_p95_ms: float | None = None
+
+
+class Sample:
+    """Films, people and words drawn from the catalog, the same for the same seed."""
+
+    def __init__(self, seed: int = 1):
+        from films.models import Credit, Film, Person
+        from films.views.common import FILMS_PER_PAGE
+
+        rng = random.Random(seed)
+        ids = list(Film.objects.order_by("id").values_list("id", flat=True))
+        self.browse_pages = min(BROWSE_PAGES, max(1, len(ids) // FILMS_PER_PAGE))
+        chosen = sorted(rng.sample(ids, min(SAMPLE_FILMS, len(ids))))
+        self.films = list(Film.objects.filter(id__in=chosen).only("id", "slug", "title"))
+        rng.shuffle(self.films)
+        # The people of those films: their casts' leads.
+        leads = Credit.objects.filter(film__in=chosen, role=Credit.Role.ACTOR, position=0)
+        self.people = list(
+            Person.objects.filter(id__in=leads.values("person_id")).only("id", "slug", "name")
+        )
+        rng.shuffle(self.people)
+        # The page of someone in 200 films or more is the heaviest person page there is.
+        prolific = Person.objects.filter(film_count__gte=200).order_by("-film_count", "id")
+        self.prolific = list(prolific[:20]) or list(
+            Person.objects.order_by("-film_count", "id")[:5]
+        )
+
+    def film_paths(self, name: str, films=None) -> list[str]:
+        return [reverse(name, kwargs={"slug": f.slug, "pk": f.pk}) for f in (films or self.films)]
+
+    def title_words(self) -> list[str]:
+        return [film.title.split()[0] for film in self.films if film.title.split()]
+
+    def last_names(self) -> list[str]:
+        return [person.name.split()[-1] for person in self.people]
+
+
+def _search(words: list[str]) -> list[str]:
+    search = reverse("films:search")
+    return [f"{search}?q={word}" for word in words]
+
+
+KINDS = [
+    PageKind(FLOOR, "/healthz, the cheapest view (the floor)", lambda s: [reverse("films:health")]),
+    PageKind(
+        "film",
+        f"film page with its suggestions, {SAMPLE_FILMS} films in turn (cold)",
+        lambda s: s.film_paths("films:detail"),
+        min_ratio=0.25,
+        max_p95_ms=40,
+    ),
+    PageKind(
+        "film-warm",
+        f"film page, the same {WARM_FILMS} films again and again (warm)",
+        lambda s: s.film_paths("films:detail", s.films[:WARM_FILMS]),
+        min_ratio=0.70,
+        max_p95_ms=40,
+    ),
+    PageKind(
+        "similar",
+        "all the similar films of a film",
+        lambda s: s.film_paths("films:similar"),
+    ),
+    PageKind(
+        "search-films",
+        "search for a word of a title",
+        lambda s: _search(s.title_words()),
+        min_ratio=0.30,
+        max_p95_ms=40,
+    ),
+    PageKind(
+        "search-people",
+        "search for a person's last name",
+        lambda s: _search(s.last_names()),
+        min_ratio=0.30,
+        max_p95_ms=40,
+    ),
+    PageKind(
+        "browse",
+        f"the browse page, pages 1 to {BROWSE_PAGES}",
+        lambda s: [f"{reverse('films:browse')}?page={n}" for n in range(1, s.browse_pages + 1)],
+        min_ratio=0.30,
+        max_p95_ms=40,
+    ),
+    PageKind(
+        "person",
+        "the page of a prolific actor (200+ films)",
+        lambda s: [
+            reverse("films:person", kwargs={"slug": p.slug, "pk": p.pk}) for p in s.prolific
+        ],
+        max_p95_ms=60,
+    ),
+]
+
+
+def paths_of(kind: PageKind, sample: Sample) -> list[str] | None:
+    """The kind's paths, or None when its page does not exist (yet)."""
+    try:
+        paths = kind.paths(sample)
+    except NoReverseMatch:
+        return None
+    return paths or None

@@ -1,0 +1,562 @@
+"""make bench: the site at scale, measured in one command.
+
+1. Generate the synthetic catalog (films/synthetic.py) unless it is there already.
+2. Import it into the benchmark's own PostgreSQL database and build the similar films,
+   timing both, unless that database holds that catalog already (it is reused between
+   runs; `--reimport` forces both steps).
+3. Serve the site with gunicorn and the production settings, load each kind of page
+   (bench/pages.py) with wrk from a separate process, and read the workers' memory.
+4. Print one table and write the figures to bench-results/latest.json.
+
+The database must be PostgreSQL and a dedicated one: the benchmark empties it before
+importing, and refuses to touch a database holding films that are not synthetic or any
+user account. The benchmark asks its questions to the database in subprocesses
+(bench/probe.py), as it runs every step: it never connects to a database itself.
+"""
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench-results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/filmsite_bench"
+LUA = Path(__file__).resolve().parent / "wrk.lua"
+WORKER_RSS_TARGET_MB = 150
+IMPORT_TARGET_S = 5 * 60
+BUILD_TARGET_S = 15 * 60
+BUILD_MEMORY_TARGET_MB = 4 * 1024
+
+
+class BenchError(Exception):
+    pass
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--films", type=int, default=20_000, help="Catalog size (20,000).")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        help="A dedicated PostgreSQL database (BENCH_DATABASE_URL; filmsite_bench).",
+    )
+    parser.add_argument("--duration", type=int, default=10, help="Seconds per page kind (10).")
+    parser.add_argument("--connections", type=int, default=4, help="Open connections (4).")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2).")
+    parser.add_argument("--reimport", action="store_true", help="Import and build again.")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help="Catalogs, state and figures (bench-results/).",
+    )
+    parser.add_argument("--output", type=Path, help="The figures (RESULTS/latest.json).")
+    parser.add_argument("--kinds", help="Only these page kinds, comma-separated.")
+    args = parser.parse_args(argv)
+    args.output = args.output or args.results / "latest.json"
+    try:
+        results = run(args)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    print_table(results)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nFigures written to {args.output}")
+    return 0
+
+
+def run(args) -> dict:
+    database_url = args.database_url
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise BenchError("the benchmark needs a PostgreSQL database (--database-url)")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "filmsite.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    results = {
+        "machine": machine(),
+        "films": args.films,
+        "seed": args.seed,
+        "database": _without_password(database_url),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_average_before": os.getloadavg(),
+    }
+    args.results.mkdir(parents=True, exist_ok=True)
+    catalog = args.results / f"catalog-{args.films}-seed{args.seed}.jsonl.gz"
+    if not catalog.exists():
+        print(f"Generating {catalog.name}...", flush=True)
+        results["generate"] = measure(
+            [
+                sys.executable,
+                "manage.py",
+                "generate_catalog",
+                str(catalog),
+                "--films",
+                str(args.films),
+                "--seed",
+                str(args.seed),
+            ],
+            env,
+        )
+    digest = _sha256(catalog)
+
+    ensure_database(database_url)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
+    )
+    state_file = args.results / f"state-{urlparse(database_url).path.lstrip('/')}.json"
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    database = probe(env, "state")
+    if args.reimport or not holds_catalog(state, database, digest, args.films):
+        refuse_unless_disposable(database)
+        print("Emptying the benchmark database and importing the catalog...", flush=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "flush", "--noinput"], env=env, cwd=ROOT, check=True
+        )
+        state = {"catalog": catalog.name, "sha256": digest, "films": args.films}
+        state["import"] = measure(
+            [sys.executable, "manage.py", "import_catalog", str(catalog)],
+            env,
+            database=database_url,
+        )
+        print("Building the similar films...", flush=True)
+        state["build"] = measure(
+            [sys.executable, "manage.py", "build_recommendations"], env, database=database_url
+        )
+        state["measured"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        state_file.write_text(json.dumps(state, indent=2) + "\n")
+    else:
+        print(
+            f"The database holds {catalog.name} already: import and build figures are "
+            f"those measured on {state['measured']}.",
+            flush=True,
+        )
+    results["import"], results["build"] = state["import"], state["build"]
+    results["catalog_measured"] = state["measured"]
+
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    results["pages"], results["worker_rss_mb"] = load_pages(args, env)
+    results["load_average_after"] = os.getloadavg()
+    results["targets"] = check_targets(results)
+    return results
+
+
+# --- The database -----------------------------------------------------------------------
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"Creating the database {name}...", flush=True)
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def probe(env: dict, *args: str) -> dict:
+    command = [sys.executable, "-m", "bench.probe", *args]
+    output = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(output.stdout)
+
+
+def refuse_unless_disposable(database: dict) -> None:
+    """The benchmark empties its database: never one holding anybody's data."""
+    if database["real_films"]:
+        raise BenchError(
+            f"the database holds {database['real_films']:,} films that are not synthetic "
+            f"(e.g. {database['real_example']}); give the benchmark a database of its own "
+            "(BENCH_DATABASE_URL)"
+        )
+    if database["users"]:
+        raise BenchError("the database has user accounts; give the benchmark a database of its own")
+
+
+def holds_catalog(state: dict, database: dict, digest: str, films: int) -> bool:
+    return (
+        state.get("sha256") == digest
+        and "build" in state
+        and database["films"] == database["built"] == films
+        and not database["real_films"]
+    )
+
+
+# --- Measuring a command ----------------------------------------------------------------
+
+
+def measure(command: list[str], env: dict, database: str | None = None) -> dict:
+    """Run a command; its wall time, CPU time (its own processes' and, when the database
+    runs on this machine, its PostgreSQL backends'), and memory (the largest process's
+    RSS, and the peak of the proportional memory of all its processes)."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    sampler = _TreeSampler(process.pid, _database_name(database))
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    sampler.stop()
+    if process.returncode:
+        raise BenchError(f"{' '.join(command[1:4])} failed (exit {process.returncode})")
+    figures = {
+        "command": " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)),
+        "seconds": round(time.monotonic() - started, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "largest_process_rss_mb": round(usage.ru_maxrss / 1024),
+        "peak_memory_mb": round(sampler.peak_kb / 1024),
+    }
+    if sampler.database_cpu is not None:
+        figures["postgres_cpu_seconds"] = round(sampler.database_cpu, 1)
+    return figures
+
+
+class _TreeSampler(threading.Thread):
+    """Polls a process tree's memory (sum of PSS) and its database backends' CPU time."""
+
+    def __init__(self, pid: int, database: str | None):
+        super().__init__(daemon=True)
+        self.pid, self.database = pid, database
+        self.peak_kb, self._done, self._backends = 0, threading.Event(), {}
+
+    @property
+    def database_cpu(self) -> float | None:
+        return sum(self._backends.values()) if self._backends else None
+
+    def run(self):
+        ticks = os.sysconf("SC_CLK_TCK")
+        while not self._done.wait(0.25):
+            tree = _descendants(self.pid) | {self.pid}
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in tree))
+            if self.database:
+                for pid in _backends(self.database):
+                    cpu = _cpu_ticks(pid)
+                    if cpu is not None:
+                        self._backends[pid] = cpu / ticks
+
+    def stop(self):
+        self._done.set()
+        self.join()
+
+
+def _descendants(pid: int) -> set[int]:
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def _backends(database: str) -> list[int]:
+    """PostgreSQL backends serving this database (their process title names it)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if title.startswith("postgres:") and f" {database} " in title:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _database_name(database_url: str | None) -> str | None:
+    if not database_url:
+        return None
+    url = urlparse(database_url)
+    return url.path.lstrip("/") if url.hostname in ("127.0.0.1", "localhost", "::1") else None
+
+
+# --- Loading the pages ------------------------------------------------------------------
+
+
+def load_pages(args, env: dict) -> tuple[dict, dict]:
+    from bench.pages import FLOOR, KINDS
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise BenchError("wrk is not installed (Debian: apt-get install -y wrk)")
+    wanted = set(args.kinds.split(",")) | {FLOOR} if args.kinds else None
+    port = _free_port()
+    server_env = {
+        **env,
+        "FILMSITE_PRODUCTION": "1",
+        "SECRET_KEY": env.get("SECRET_KEY") or "bench-" + os.urandom(16).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "filmsite.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env=server_env,
+        cwd=ROOT,
+    )
+    pages, rss = {}, {}
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            counts = probe(env, "paths", str(args.seed), scratch)
+            _wait_until_up(port)
+            for kind in KINDS:
+                if wanted and kind.name not in wanted:
+                    continue
+                listing = Path(scratch) / f"{kind.name}.txt"
+                paths = listing.read_text().split() if counts.get(kind.name) else []
+                status = _status(port, paths[0]) if paths else None
+                if status != 200:
+                    why = f"HTTP {status}" if paths else "no such page"
+                    print(f"  {kind.name}: not measured ({why})")
+                    pages[kind.name] = {"what": kind.what, "missing": True}
+                    continue
+                print(f"  {kind.name}: {len(paths):,} URLs for {args.duration:g} s...", flush=True)
+                _wrk(wrk, port, listing, args.connections, min(2.0, args.duration))  # warm-up
+                figures = _wrk(wrk, port, listing, args.connections, args.duration)
+                pages[kind.name] = {"what": kind.what, "urls": len(paths), **figures}
+                for pid in _descendants(server.pid):
+                    rss[str(pid)] = max(rss.get(str(pid), 0), round(_rss_kb(pid) / 1024))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    floor = pages.get(FLOOR, {}).get("rps")
+    for kind in KINDS:
+        page = pages.get(kind.name)
+        if page and not page.get("missing") and floor:
+            page["ratio"] = round(page["rps"] / floor, 3)
+    return pages, {"workers": rss, "max": max(rss.values(), default=0)}
+
+
+def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float) -> dict:
+    duration = max(1, round(duration))  # wrk takes whole seconds
+    command = [
+        wrk,
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration:g}s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{port}",
+        "--",
+        str(listing),
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next((x for x in output.splitlines() if x.startswith("BENCH ")), None)
+    if line is None:
+        raise BenchError(f"wrk gave no figures:\n{output}")
+    raw = json.loads(line[len("BENCH ") :])
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "requests": raw["requests"],
+        "rps": round(raw["requests"] / seconds, 1),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "errors": sum(raw["errors"].values()),
+        "error_kinds": {k: v for k, v in raw["errors"].items() if v},
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def _wait_until_up(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if _status(port, "/healthz") == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError("gunicorn did not answer on /healthz within 60 s")
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+def check_targets(results: dict) -> dict:
+    from bench.pages import KINDS
+
+    checks = {}
+    for kind in KINDS:
+        page = results["pages"].get(kind.name)
+        if not page or page.get("missing"):
+            continue
+        if kind.min_ratio is not None:
+            checks[f"{kind.name} rps >= {kind.min_ratio:.0%} of health"] = (
+                page["ratio"] >= kind.min_ratio
+            )
+        if kind.max_p95_ms is not None:
+            checks[f"{kind.name} p95 < {kind.max_p95_ms:g} ms"] = page["p95_ms"] < kind.max_p95_ms
+        if page["errors"]:
+            checks[f"{kind.name} without errors"] = False
+    checks[f"worker RSS < {WORKER_RSS_TARGET_MB} MB"] = (
+        results["worker_rss_mb"]["max"] < WORKER_RSS_TARGET_MB
+    )
+    if results["films"] >= 300_000:
+        checks["import < 5 min"] = results["import"]["seconds"] < IMPORT_TARGET_S
+        checks["build < 15 min"] = results["build"]["seconds"] < BUILD_TARGET_S
+        checks["build memory < 4 GB"] = results["build"]["peak_memory_mb"] < BUILD_MEMORY_TARGET_MB
+    return checks
+
+
+def print_table(results: dict) -> None:
+    from bench.pages import KINDS
+
+    print()
+    print(
+        f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}"
+        f"{'errors':>8}  target"
+    )
+    for kind in KINDS:
+        page = results["pages"].get(kind.name)
+        if not page:
+            continue
+        if page.get("missing"):
+            print(f"{kind.name:<15}{'(page not there)':>52}")
+            continue
+        target = []
+        if kind.min_ratio is not None:
+            target.append(f">= {kind.min_ratio:.0%}")
+        if kind.max_p95_ms is not None:
+            target.append(f"p95 < {kind.max_p95_ms:g}")
+        ratio = f"{page['ratio']:.0%}" if "ratio" in page else ""
+        print(
+            f"{kind.name:<15}{page['rps']:>9.1f}{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}"
+            f"{page['p99_ms']:>9.1f}{ratio:>8}{page['errors']:>8}  {', '.join(target)}"
+        )
+    films = results["films"]
+    for step in ("import", "build"):
+        f = results[step]
+        pg = (
+            f" + PostgreSQL {f['postgres_cpu_seconds']:.0f} s"
+            if "postgres_cpu_seconds" in f
+            else ""
+        )
+        print(
+            f"\n{step} of {films:,} films: {f['seconds']:.0f} s "
+            f"(CPU: {f['cpu_seconds']:.0f} s{pg}), peak memory {f['peak_memory_mb']:,} MB, "
+            f"largest process {f['largest_process_rss_mb']:,} MB",
+            end="",
+        )
+    print(f"\n(import and build measured {results['catalog_measured']})")
+    print(f"gunicorn worker RSS: {results['worker_rss_mb']['max']} MB at most")
+    machine_ = results["machine"]
+    before, after = results["load_average_before"][0], results["load_average_after"][0]
+    print(
+        f"machine: {machine_['cpus']} CPUs, {machine_['memory_gb']} GB; "
+        f"load average {before:.1f} before, {after:.1f} after"
+    )
+    failed = [name for name, ok in results["targets"].items() if not ok]
+    print("targets: " + ("all met" if not failed else "missed: " + "; ".join(failed)))
+
+
+def machine() -> dict:
+    memory = 0
+    try:
+        memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    except (OSError, AttributeError):
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _without_password(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.password:
+        parsed = parsed._replace(netloc=parsed.netloc.replace(f":{parsed.password}@", ":***@"))
+    return parsed.geturl()

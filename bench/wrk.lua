@@ -1,0 +1,28 @@
+-- wrk script for make bench: requests the paths listed in the file named after "--", in
+-- turn, and prints the run's figures as one JSON line starting with BENCH.
+local paths = {}
+local index = 0
+
+function init(args)
+  for line in io.lines(args[1]) do
+    if #line > 0 then
+      paths[#paths + 1] = line
+    end
+  end
+end
+
+function request()
+  index = index % #paths + 1
+  return wrk.format("GET", paths[index])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "bytes": %d, "errors": {"connect": %d, ' ..
+    '"read": %d, "write": %d, "status": %d, "timeout": %d}, "p50_us": %d, "p95_us": %d, ' ..
+    '"p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max))
+end
