@@ -143,12 +143,11 @@ _forked_build = None
 def _build_in_processes(index, chunks, built_at, workers, on_progress) -> int:
     global _forked_build
     _forked_build = (index, built_at)
-    # Each process opens its own connection; one inherited from the parent would be
-    # shared by several processes at once.
-    connections.close_all()
     done = 0
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            workers, initializer=_forget_inherited_connections
+        ) as pool:
             for built in pool.imap_unordered(_build_chunk_in_worker, chunks):
                 done += built
                 on_progress(built)
@@ -157,6 +156,15 @@ def _build_in_processes(index, chunks, built_at, workers, on_progress) -> int:
     finally:
         _forked_build = None
     return done
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked worker: drop the database connections copied from the parent, without
+    closing them (closing would end the parent's session on the socket they share), so
+    that the worker opens its own. Two processes writing to one socket mix their messages
+    (psycopg: "unexpected result COPY_IN from command 'BEGIN'")."""
+    for inherited in connections.all(initialized_only=True):
+        del connections[inherited.alias]
 
 
 def _build_chunk_in_worker(chunk) -> int:

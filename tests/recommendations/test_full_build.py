@@ -89,11 +89,6 @@ def test_the_array_engine_gives_the_engines_counts_and_suggestions_for_every_fil
     connection.vendor != "postgresql",
     reason="forked workers need a database server; SQLite's test database is in memory",
 )
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug, open: under CI load the forked workers' COPY fails on PostgreSQL "
-    "(psycopg: copy() got COMMAND_OK); the one-process build is tested above",
-)
 @pytest.mark.django_db(transaction=True)
 def test_a_build_in_several_processes_stores_what_one_process_does(tmp_path, monkeypatch):
     import_synthetic(tmp_path, films=300)
