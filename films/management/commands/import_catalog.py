@@ -13,7 +13,8 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from films.catalog import CatalogError, CatalogWriter, parse_line
-from films.models import Film
+from films.models import Credit, Film, Person
+from films.statistics import refresh_after_bulk_write
 
 BATCH_SIZE = 1000
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
                     writer.finish(interrupted=True)
                 raise
             writer.finish()
+        if writer.stats.created or writer.stats.updated:
+            refresh_after_bulk_write([Film, Person, Credit])
 
         stats = writer.stats
         stats.skipped = len(bad_lines)

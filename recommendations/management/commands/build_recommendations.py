@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from films.models import Film
+from films.statistics import refresh_after_bulk_write
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             total=films, unit=" films", disable=not sys.stderr.isatty(), file=sys.stderr
         ) as progress:
             done = build_all(on_progress=progress.update, workers=workers)
+        refresh_after_bulk_write([FilmRecommendations])
         self.stdout.write(
             f"Built similar films for {done:,} films in {time.monotonic() - started:.1f} s."
         )
