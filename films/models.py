@@ -107,7 +107,8 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200)
+    # Pages are found by id; the slug only makes the URL readable: no index to maintain.
+    slug = models.SlugField(max_length=200, db_index=False)
     # The catalog's id ("wikidata:Q42869"); people a catalog names without one are
     # identified by their name, hence the partial unique constraint below.
     external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
@@ -187,7 +188,7 @@ class Film(models.Model):
     )
     title = models.CharField(max_length=500)
     original_title = models.CharField(max_length=500, blank=True)
-    slug = models.SlugField(max_length=200)
+    slug = models.SlugField(max_length=200, db_index=False)  # found by id, as Person's
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     release_date = models.DateField(
         null=True, blank=True, help_text="First day of the month or year when partial."
@@ -329,8 +330,12 @@ class Credit(models.Model):
         WRITER = 2, "Writer"
         ACTOR = 3, "Actor"
 
-    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    # Indexed by the constraint and the indexes below, which start with film and person:
+    # an index of their own each would only slow the writing of millions of credits.
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits", db_index=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="credits", db_index=False
+    )
     role = models.PositiveSmallIntegerField(choices=Role.choices)
     # Order within the role: billing order for actors.
     position = models.PositiveSmallIntegerField(default=0)
