@@ -15,20 +15,34 @@ from django.utils.translation import get_language
 TIMEOUT = 24 * 60 * 60
 
 
-def similar_section_key(film, similar) -> str:
+def film_parts_key(film, request) -> str:
+    """The parts of a film's page that show the film alone: its details, cast, summary
+    and metadata (everything but the visitor's forms and the comments). The metadata
+    holds absolute URLs: the host and scheme are part of the key."""
+    parts = [str(film.pk), film.updated_at.isoformat(), get_language() or ""]
+    parts += [request.scheme, request.get_host()]
+    return _key("film-parts", parts)
+
+
+def similar_section_key(film, record, shown: list[tuple]) -> str:
+    """The film's similar section: `record` is its FilmRecommendations (or None), `shown`
+    the (id, updated_at) of the suggested films it lists, in order."""
     parts = [
         str(film.pk),
         film.updated_at.isoformat(),
-        similar.record.built_at.isoformat() if similar.record else "unbuilt",
+        record.built_at.isoformat() if record else "unbuilt",
         get_language() or "",
     ]
-    parts += [f"{f.pk}@{f.updated_at.isoformat()}" for f in similar.films]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-    return f"similar-section:{digest}"
+    parts += [f"{pk}@{updated_at.isoformat()}" for pk, updated_at in shown]
+    return _key("similar-section", parts)
 
 
-def get(key: str):
-    return cache.get(key)
+def _key(kind: str, parts: list[str]) -> str:
+    return f"{kind}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}"
+
+
+def get_many(keys: list[str]) -> dict:
+    return cache.get_many(keys)
 
 
 def set(key: str, value) -> None:  # noqa: A001 - mirrors the cache API

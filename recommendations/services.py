@@ -206,10 +206,20 @@ class SimilarFilms:
         return self.record is not None
 
 
+def stored_recommendations(film: Film) -> FilmRecommendations | None:
+    return FilmRecommendations.objects.filter(film=film).first()
+
+
 def load_similar(film: Film, *, limit: int | None = None, queryset=None) -> SimilarFilms:
     """The film's stored suggestions as Film rows (one query for the record, one for the
     films; `queryset` adds the prefetches a page needs)."""
-    record = FilmRecommendations.objects.filter(film=film).first()
+    return similar_from(stored_recommendations(film), limit=limit, queryset=queryset)
+
+
+def similar_from(
+    record: FilmRecommendations | None, *, limit: int | None = None, queryset=None
+) -> SimilarFilms:
+    """load_similar() from a record read already: one query, for the films."""
     if record is None:
         return SimilarFilms(record=None, films=[])
     suggestions = record.suggestions if limit is None else record.suggestions[:limit]

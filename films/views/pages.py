@@ -8,9 +8,15 @@ from films import page_cache
 from films.filters import SimilarFilmFilter
 from films.models import Film, film_card_prefetches
 from films.sentences import film_summary, reasons, similar_counts
+from films.templatetags.seo import meta_description
 from films.views.common import paginate, querystring_without_page
 from films.views.community import film_page_context
-from recommendations.services import load_similar, similar_as_json
+from recommendations.services import (
+    load_similar,
+    similar_as_json,
+    similar_from,
+    stored_recommendations,
+)
 
 SIMILAR_ON_FILM_PAGE = 10
 
@@ -47,29 +53,57 @@ def _film_or_redirect(request, slug, pk, **prefetch):
 
 
 def film_detail(request, slug, pk):
-    # Queries: the film, its recommendations row, the suggested films; then (genres, themes,
-    # countries and credits) of the film, and of the suggestions too unless their section
-    # is cached; the film's languages; the comments (and the visitor's vote when known).
+    # Queries, with both cached parts fresh: the film, its recommendations row, the id and
+    # updated_at of the films it suggests (they key the cache), the newest public comments
+    # with their total; for a visitor who has voted or commented before, their own vote.
+    # A miss adds the suggested films, their and the film's genres, themes, countries and
+    # credits, and the film's languages.
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:
         return redirection
-    similar = load_similar(film, limit=SIMILAR_ON_FILM_PAGE)
-    section_key = page_cache.similar_section_key(film, similar)
-    section = page_cache.get(section_key)
-    prefetch_related_objects(
-        [film] if section is not None else [film, *similar.films], *film_card_prefetches()
-    )
-    prefetch_related_objects([film], "languages")
-    if section is None:
-        section = _similar_section(request, film, similar)
-        page_cache.set(section_key, section)
+    record = stored_recommendations(film)
+    shown_ids = [s["id"] for s in record.suggestions[:SIMILAR_ON_FILM_PAGE]] if record else []
+    updated = dict(Film.objects.filter(id__in=shown_ids).order_by().values_list("id", "updated_at"))
+    shown = [(pk, updated[pk]) for pk in shown_ids if pk in updated]
+    parts_key = page_cache.film_parts_key(film, request)
+    section_key = page_cache.similar_section_key(film, record, shown)
+    cached = page_cache.get_many([parts_key, section_key])
+    parts, section = cached.get(parts_key), cached.get(section_key)
+    if parts is None or section is None:
+        similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE) if section is None else None
+        # One query per relation for the film and its suggestions together.
+        prefetch_related_objects(
+            [film, *(similar.films if similar else [])], *film_card_prefetches()
+        )
+        if parts is None:
+            parts = _film_parts(request, film)
+            page_cache.set(parts_key, parts)
+        if section is None:
+            section = _similar_section(request, film, similar)
+            page_cache.set(section_key, section)
     ctx = {
         "film": film,
-        "summary": film_summary(film),
+        "parts": parts,
         "similar_section": section,
         **film_page_context(request, film),
     }
     return render(request, "films/film_detail.html", ctx)
+
+
+def _film_parts(request, film) -> dict:
+    prefetch_related_objects([film], "languages")
+    summary = film_summary(film)
+    ctx = {
+        "film": film,
+        "summary": summary,
+        "meta_description": meta_description(film.synopsis or summary),
+    }
+    return {
+        "summary": summary,
+        "description": ctx["meta_description"],
+        "meta": render_to_string("includes/film_meta.html", ctx, request),
+        "details": render_to_string("includes/film_details.html", ctx, request),
+    }
 
 
 def _similar_section(request, film, similar) -> str:

@@ -34,13 +34,12 @@ def test_a_second_visit_serves_the_same_section_from_the_cache(client, figgis):
         second = similar_section(client, figgis[0])
     assert second == first
     assert "Figgis film 1" in second
-    # The cards' own templates were not rendered again: no query reads a suggestion's
-    # credits (only the film's own credits, by its id).
-    suggested_ids = {str(figgis[1].pk), str(figgis[2].pk)}
-    credit_queries = [q["sql"] for q in second_visit.captured_queries if "films_credit" in q["sql"]]
-    assert credit_queries and not any(
-        all(i in sql for i in suggested_ids) for sql in credit_queries
-    )
+    # Neither the cards nor the film's own details were rendered again: nothing read
+    # credits, genres or the suggested films' rows.
+    read = " ".join(q["sql"] for q in second_visit.captured_queries)
+    assert "films_credit" not in read and "films_genre" not in read
+    full_film_rows = [q for q in second_visit.captured_queries if "synopsis" in q["sql"]]
+    assert len(full_film_rows) == 1  # the film's own
 
 
 def test_a_vote_on_a_suggested_film_shows_on_the_next_visit(client, figgis):
@@ -71,6 +70,32 @@ def test_a_rebuild_shows_on_the_next_visit(client, figgis):
     build_all()
 
     assert "Figgis film 2" not in similar_section(client, figgis[0])
+
+
+def film_details(client, film) -> str:
+    """The cached parts of the film's own page: its JSON-LD and its details."""
+    html = client.get(film.get_absolute_url()).content.decode()
+    return html[html.index("application/ld+json") : html.index('id="comments"')]
+
+
+def test_a_vote_on_the_film_itself_shows_in_its_structured_data(client, figgis):
+    assert '"ratingCount":1' not in film_details(client, figgis[0])
+
+    vote_submit(film_id=figgis[0].pk, visitor=Visitor(cookie_id="s" * 24), stars=4)
+
+    assert '"ratingCount":1' in film_details(client, figgis[0])
+
+
+def test_renaming_the_director_shows_in_the_films_own_details(admin_client, client, figgis):
+    assert "Mike Figgis" in film_details(client, figgis[0])
+    figgis_person = Person.objects.get(name="Mike Figgis")
+    admin_client.post(
+        f"/admin/films/person/{figgis_person.pk}/change/",
+        {"name": "Michael Figgis", "slug": figgis_person.slug, "external_id": ""},
+    )
+
+    details = film_details(client, figgis[0])
+    assert "Michael Figgis" in details and "Mike Figgis" not in details
 
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
