@@ -48,8 +48,9 @@ class CatalogError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True)
-class PersonRef:
+# Named tuples rather than frozen dataclasses: a 300,000-film catalog makes 5,000,000 of
+# them, twice (validation, then writing), and a tuple is made several times faster.
+class PersonRef(NamedTuple):
     name: str
     external_id: str | None = None
 
@@ -58,8 +59,7 @@ class PersonRef:
         return ("id", self.external_id) if self.external_id else ("name", self.name)
 
 
-@dataclass(frozen=True)
-class CastMember:
+class CastMember(NamedTuple):
     person: PersonRef
     character: str = ""
 
@@ -166,45 +166,46 @@ class _Line:
             raise self.error(key, f"must be a list, not {_json_type(value)}")
         people, seen = [], set()
         for index, item in enumerate(value):
-            where = f"{key}[{index}]"
+            # Field names are formatted only for an error: this loop runs 5,000,000 times
+            # for a large catalog.
             character = ""
             if isinstance(item, str):
-                person = PersonRef(name=_person_name(self, where, item))
+                person = PersonRef(_person_name(self, key, index, "", item))
             elif isinstance(item, dict):
                 name = item.get("name")
                 if not isinstance(name, str):
-                    raise self.error(f"{where}.name", "is required and must be a string")
+                    raise self.error(f"{key}[{index}].name", "is required and must be a string")
                 external_id = item.get("id")
-                if external_id is not None and (
-                    not isinstance(external_id, str) or not external_id.strip()
-                ):
-                    raise self.error(f"{where}.id", "must be a non-empty string")
-                if external_id is not None and len(external_id.strip()) > 100:
-                    raise self.error(f"{where}.id", "is longer than 100 characters")
-                person = PersonRef(
-                    name=_person_name(self, f"{where}.name", name),
-                    external_id=external_id.strip() if external_id else None,
-                )
+                if external_id is not None:
+                    if not isinstance(external_id, str) or not external_id.strip():
+                        raise self.error(f"{key}[{index}].id", "must be a non-empty string")
+                    external_id = external_id.strip()
+                    if len(external_id) > 100:
+                        raise self.error(f"{key}[{index}].id", "is longer than 100 characters")
+                person = PersonRef(_person_name(self, key, index, ".name", name), external_id)
                 if with_character:
                     raw = item.get("character")
                     if raw is not None and not isinstance(raw, str):
-                        raise self.error(f"{where}.character", "must be a string")
+                        raise self.error(f"{key}[{index}].character", "must be a string")
                     character = (raw or "").strip()[:300]
             else:
-                raise self.error(where, f"must be a name or an object, not {_json_type(item)}")
-            if person.key in seen:  # the same person twice in one role: keep the first
+                raise self.error(
+                    f"{key}[{index}]", f"must be a name or an object, not {_json_type(item)}"
+                )
+            person_key = person.key
+            if person_key in seen:  # the same person twice in one role: keep the first
                 continue
-            seen.add(person.key)
+            seen.add(person_key)
             people.append(CastMember(person, character) if with_character else person)
         return people
 
 
-def _person_name(line: _Line, where: str, name: str) -> str:
+def _person_name(line: _Line, key: str, index: int, suffix: str, name: str) -> str:
     name = name.strip()
     if not name:
-        raise line.error(where, "a person's name must not be empty")
+        raise line.error(f"{key}[{index}]{suffix}", "a person's name must not be empty")
     if len(name) > 300:
-        raise line.error(where, "a person's name is longer than 300 characters")
+        raise line.error(f"{key}[{index}]{suffix}", "a person's name is longer than 300 characters")
     return name
 
 
