@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from films.models import Film, Person
+from films.text import searchable
 from tests.conftest import make_film
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
@@ -471,3 +472,18 @@ def test_suggestions_make_one_query_for_films_and_one_for_people(
         response = client.get(reverse("films:suggest"), {"q": "vertigo"})
 
     assert len(response.json()["results"]) == 2 * min(n, 5)
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Amélie!", "amelie"),
+        ("Ærø Łódź", "aero lodz"),
+        ("O'Brien_Jr.\t--  2001:", "o brien jr 2001"),  # ASCII, the quick path
+        ("  Leaving   Las Vegas ", "leaving las vegas"),
+        ("L'Été", "l ete"),
+        ("", ""),
+    ],
+)
+def test_titles_and_names_are_stored_folded_for_search(text, folded):
+    assert searchable(text) == folded
