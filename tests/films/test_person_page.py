@@ -193,7 +193,7 @@ def test_a_name_in_another_script_has_a_page(client, db):
 
 
 @pytest.mark.parametrize("films", [3, 30])
-def test_the_person_page_makes_three_queries_however_many_films(
+def test_the_person_page_makes_four_queries_however_many_films(
     client, db, django_assert_num_queries, films
 ):
     for i in range(films):
@@ -207,10 +207,28 @@ def test_the_person_page_makes_three_queries_however_many_films(
         )
     person = Person.objects.get(name="Prolific Person")
 
-    # The person; their credits with the films; the collaborators with shared films.
-    with django_assert_num_queries(3):
+    # The person; their credits with the films; the films shared per collaborator; the
+    # names of those who make the list.
+    with django_assert_num_queries(4):
         doc = page(client.get(person.get_absolute_url()))
 
     assert doc.find("h2", id="directed-heading").text() == f"Films directed ({films})"
     assert len(filmography(doc, "acted-heading")) == films
     assert doc.find("ul", "collaborators").texts("li")[0] == f"Regular Actor ({films} films)"
+
+
+def test_collaborators_are_ranked_by_films_shared_then_by_name_and_cut_at_twelve(client, db):
+    make_film(title="One", directors=["Hub"], cast=["Zed Often", "Amy Often"])
+    make_film(title="Two", directors=["Hub"], cast=["Zed Often", "Amy Often", "Bob Once"])
+    make_film(title="Three", directors=["Hub"], cast=["Zed Often"])
+    make_film(title="Crowd", directors=["Hub"], cast=[f"Extra {c}" for c in "QPONMLKJIHGF"])
+    hub = Person.objects.get(name="Hub")
+
+    listed = page(client.get(hub.get_absolute_url())).find("ul", "collaborators").texts("li")
+
+    assert listed == [
+        "Zed Often (3 films)",
+        "Amy Often (2 films)",
+        "Bob Once (1 film)",
+        *[f"Extra {c} (1 film)" for c in "FGHIJKLMN"],
+    ]
