@@ -7,8 +7,12 @@ recounts the films of the people concerned.
 """
 
 import datetime
+import itertools
 import json
+import multiprocessing
 import operator
+import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -46,6 +50,9 @@ class CatalogError(ValueError):
         self.message = message
         where = f"line {line_number}" + (f", field '{field}'" if field else "")
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # sent back by the processes of check_lines()
+        return CatalogError, (self.line_number, self.field, self.message)
 
 
 # Named tuples rather than frozen dataclasses: a 300,000-film catalog makes 5,000,000 of
@@ -323,6 +330,59 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
     )
     _link_bare_names_to_ids(record)
     return record
+
+
+class CheckedLine(NamedTuple):
+    number: int
+    external_id: str
+    people: tuple  # PersonRef.key of everyone credited, each once
+
+
+CHECK_CHUNK = 2000
+# A catalog longer than this is checked in one process per CPU (the database is idle
+# meanwhile): 300,000 films take 15 s instead of 30.
+CHECK_IN_ONE_PROCESS = 10 * CHECK_CHUNK
+
+
+def check_lines(lines) -> Iterator[CheckedLine | CatalogError]:
+    """The first pass of an import: each line of text parsed and checked, in order, as a
+    CheckedLine or the CatalogError it raises (blank lines give nothing)."""
+    chunks = _numbered_chunks(lines)
+    first = list(itertools.islice(chunks, CHECK_IN_ONE_PROCESS // CHECK_CHUNK))
+    for chunk in first:
+        yield from _check_chunk(chunk)
+    workers = os.cpu_count() or 1
+    if len(first) * CHECK_CHUNK < CHECK_IN_ONE_PROCESS or workers < 2 or not _can_fork():
+        for chunk in chunks:
+            yield from _check_chunk(chunk)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for checked in pool.imap(_check_chunk, chunks):
+            yield from checked
+
+
+def _numbered_chunks(lines):
+    numbered = enumerate(lines, start=1)
+    while chunk := list(itertools.islice(numbered, CHECK_CHUNK)):
+        yield chunk
+
+
+def _check_chunk(chunk) -> list:
+    checked = []
+    for number, raw in chunk:
+        try:
+            record = parse_line(number, raw)
+        except CatalogError as error:
+            checked.append(error)
+            continue
+        if record is not None:
+            keys = tuple({person.key: None for person in record.people()})
+            checked.append(CheckedLine(number, record.external_id, keys))
+    return checked
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _link_bare_names_to_ids(record: FilmRecord) -> None:

@@ -656,6 +656,29 @@ def test_skip_invalid_imports_the_good_lines_and_reports_the_bad(import_lines, e
     assert "(1 created, 1 updated, 0 unchanged, 3 skipped)" in stdout
 
 
+def test_a_long_catalog_is_checked_in_several_processes_with_the_same_verdicts(
+    import_lines, monkeypatch
+):
+    # Small chunks, so that these 40 lines take the path of a 300,000-line catalog.
+    monkeypatch.setattr("films.catalog.CHECK_CHUNK", 3)
+    monkeypatch.setattr("films.catalog.CHECK_IN_ONE_PROCESS", 6)
+    lines = [film_line(n, cast=["Shared Actor", f"Actor {n % 4}"]) for n in range(1, 41)]
+    lines[24] = film_line(25, year="x")
+    lines[31] = film_line(3)  # a duplicate id, in a chunk of its own process
+
+    stdout, stderr = import_lines(*lines, "", skip_invalid=True)
+
+    reported = [line.split("catalog.jsonl: ")[1] for line in stderr.splitlines()]
+    assert reported == [
+        "line 25, field 'year': must be a whole number, not a string",
+        "line 32, field 'id': 'test:film-3' is already on line 3",
+    ]
+    assert Film.objects.count() == 38
+    # The film counts written with the new people come from the checked lines.
+    assert Person.objects.get(name="Shared Actor").film_count == 38
+    assert Person.objects.get(name="Actor 1").film_count == 9
+
+
 def test_dry_run_validates_and_writes_nothing(import_lines, existing_film):
     before = snapshot()
 

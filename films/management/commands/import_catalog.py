@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from films.catalog import CatalogError, CatalogWriter, parse_line
+from films.catalog import CatalogError, CatalogWriter, check_lines, parse_line
 from films.models import Credit, Film, Person
 from films.statistics import refresh_after_bulk_write
 
@@ -84,27 +84,23 @@ class Command(BaseCommand):
         """(valid lines, errors, films per person of the valid lines)."""
         valid, errors, first_line_of = 0, [], {}
         films_per_person = Counter()
-        for number, raw in enumerate(_lines(catalog), start=1):
-            try:
-                record = parse_line(number, raw)
-            except CatalogError as error:
-                errors.append(error)
+        for checked in check_lines(_lines(catalog)):
+            if isinstance(checked, CatalogError):
+                errors.append(checked)
                 continue
-            if record is None:
-                continue
-            if record.external_id in first_line_of:
+            number, external_id, people = checked
+            if external_id in first_line_of:
                 errors.append(
                     CatalogError(
                         number,
                         "id",
-                        f"{record.external_id!r} is already on line "
-                        f"{first_line_of[record.external_id]}",
+                        f"{external_id!r} is already on line {first_line_of[external_id]}",
                     )
                 )
                 continue
-            first_line_of[record.external_id] = number
+            first_line_of[external_id] = number
             valid += 1
-            films_per_person.update({person.key for person in record.people()})
+            films_per_person.update(people)
         return valid, errors, films_per_person
 
     def _write(self, catalog, writer, bad_lines, total, batch_size):
