@@ -1,5 +1,6 @@
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from films.models import Credit, Person
 
@@ -14,6 +15,7 @@ def person_detail(request, slug, pk):
     credits = list(
         Credit.objects.filter(person=person)
         .select_related("film")
+        .only("film_id", "role", "character", "film__title", "film__slug", "film__year")
         .order_by(F("film__year").asc(nulls_last=True), "film__title", "film_id")
     )
     by_role = {role: [c for c in credits if c.role == role] for role in Credit.Role.values}
@@ -24,6 +26,11 @@ def person_detail(request, slug, pk):
         "directed": by_role[Credit.Role.DIRECTOR],
         "written": by_role[Credit.Role.WRITER],
         "acted": by_role[Credit.Role.ACTOR],
+        "filmographies": [
+            ("directed", _("Films directed"), by_role[Credit.Role.DIRECTOR]),
+            ("acted", _("Films acted in"), by_role[Credit.Role.ACTOR]),
+            ("written", _("Films written"), by_role[Credit.Role.WRITER]),
+        ],
         "film_total": len(film_ids),
         "collaborators": collaborators,
     }
