@@ -10,7 +10,11 @@ that are no longer asked for simply expire.
 import hashlib
 
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
+
+from films.models import film_card_prefetches
 
 TIMEOUT = 24 * 60 * 60
 
@@ -47,3 +51,30 @@ def get_many(keys: list[str]) -> dict:
 
 def set(key: str, value) -> None:  # noqa: A001 - mirrors the cache API
     cache.set(key, value, TIMEOUT)
+
+
+def film_card_key(film) -> str:
+    return f"film-card:{film.pk}:{film.updated_at.timestamp()}:{get_language() or ''}"
+
+
+def add_card_bodies(films, request, *, prefetch_with=()) -> None:
+    """Give each film its card's body (facts, rating, synopsis) as `card_body`, from the
+    cache when it holds the card for the film's updated_at; only the others have their
+    genres, themes, countries and credits read (one query each) and are rendered. A card
+    is the same on every list, search and similar page: rendered once, not on every
+    page. `prefetch_with`: films that need the same relations read anyway (the film of
+    a similar page), read in the same queries."""
+    keys = {film.pk: film_card_key(film) for film in films}
+    bodies = cache.get_many(list(keys.values())) if keys else {}
+    missing = [film for film in films if keys[film.pk] not in bodies]
+    if missing or prefetch_with:
+        prefetch_related_objects([*prefetch_with, *missing], *film_card_prefetches())
+    if missing:
+        rendered = {
+            keys[film.pk]: render_to_string("includes/film_card_body.html", {"film": film}, request)
+            for film in missing
+        }
+        cache.set_many(rendered, TIMEOUT)
+        bodies.update(rendered)
+    for film in films:
+        film.card_body = bodies[keys[film.pk]]

@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from films import page_cache
 from films.filters import SORT_CHOICES, SORTS, BrowseFilter
-from films.models import Country, Film, Genre, Theme, film_card_prefetches
+from films.models import Country, Film, Genre, Theme
 from films.views.common import paginate, querystring_without_page
 
 
@@ -20,7 +21,9 @@ def _film_list(request, films, *, title, canonical_path, lead="", **extra):
     sort = request.GET.get("sort", "rating")
     if sort not in SORTS:
         sort = "rating"
-    page = paginate(request, films.order_by(*SORTS[sort]).prefetch_related(*film_card_prefetches()))
+    page = paginate(request, films.order_by(*SORTS[sort]))
+    page.object_list = list(page.object_list)
+    page_cache.add_card_bodies(page.object_list, request)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("sort", None)
@@ -91,7 +94,9 @@ def browse(request):
         films = Film.objects.order_by(*SORTS["rating"])
     page = None
     if films is not None:
-        page = paginate(request, films.prefetch_related(*film_card_prefetches()))
+        page = paginate(request, films)
+        page.object_list = list(page.object_list)
+        page_cache.add_card_bodies(page.object_list, request)
     ctx = {
         "filter": filterset,
         "page": page,

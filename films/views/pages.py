@@ -70,11 +70,12 @@ def film_detail(request, slug, pk):
     cached = page_cache.get_many([parts_key, section_key])
     parts, section = cached.get(parts_key), cached.get(section_key)
     if parts is None or section is None:
-        similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE) if section is None else None
-        # One query per relation for the film and its suggestions together.
-        prefetch_related_objects(
-            [film, *(similar.films if similar else [])], *film_card_prefetches()
-        )
+        if section is None:
+            similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE)
+            # The film's relations are read with the cards' (the reasons name them).
+            page_cache.add_card_bodies(similar.films, request, prefetch_with=[film])
+        else:
+            prefetch_related_objects([film], *film_card_prefetches())
         if parts is None:
             parts = _film_parts(request, film)
             page_cache.set(parts_key, parts)
@@ -131,7 +132,7 @@ def film_similar(request, slug, pk):
     page = paginate(request, matching)
     by_id = {f.id: f for f in similar.films}
     page.object_list = [by_id[i] for i in page.object_list]
-    prefetch_related_objects([film, *page.object_list], *film_card_prefetches())
+    page_cache.add_card_bodies(page.object_list, request, prefetch_with=[film])
     for suggested in page.object_list:
         suggested.reason_phrases = reasons(film, suggested.reasons)
     ctx = {

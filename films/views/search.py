@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from films.models import film_card_prefetches
+from films import page_cache
 from films.search import normalize_query, search_films, search_people
 from films.views.common import paginate, querystring_without_page
 
@@ -27,13 +27,14 @@ def search(request):
         "querystring": querystring_without_page(request),
     }
     if kind == "films":
-        ctx["page"] = paginate(request, films.prefetch_related(*film_card_prefetches()))
+        ctx["page"] = paginate(request, films)
+        ctx["page"].object_list = list(ctx["page"].object_list)
+        page_cache.add_card_bodies(ctx["page"].object_list, request)
     elif kind == "people":
         ctx["page"] = paginate(request, people)
     else:
-        ctx["films"] = list(
-            films.prefetch_related(*film_card_prefetches())[: RESULTS_PER_SECTION + 1]
-        )
+        ctx["films"] = list(films[: RESULTS_PER_SECTION + 1])
+        page_cache.add_card_bodies(ctx["films"][:RESULTS_PER_SECTION], request)
         ctx["people"] = list(people[: RESULTS_PER_SECTION + 1])
     return render(request, "films/search.html", ctx)
 

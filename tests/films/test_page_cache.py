@@ -133,3 +133,35 @@ def test_with_redis_a_vote_shows_on_the_next_visit_too(redis_cache, client, figg
     assert type(caches["default"]).__name__ == "RedisCache"
     vote_submit(film_id=figgis[1].pk, visitor=Visitor(cookie_id="r" * 24), stars=5)
     assert "100% · 5.0/5" in similar_section(client, figgis[0])
+
+
+def similar_page_cards(client, film) -> str:
+    html = client.get(f"{film.get_absolute_url()}similar/").content.decode()
+    return html[html.index('class="film-cards"') :]
+
+
+def test_film_cards_are_rendered_once_and_read_from_the_cache_after(client, figgis):
+    first = similar_page_cards(client, figgis[0])
+    with CaptureQueriesContext(connection) as second_visit:
+        second = similar_page_cards(client, figgis[0])
+
+    assert second == first
+    assert "Figgis film 1" in second and "Mike Figgis" in second
+    # Only the film's own relations were read (its reasons name them), not the cards'.
+    relations = [q["sql"] for q in second_visit.captured_queries if "_prefetch" in q["sql"]]
+    relations += [q["sql"] for q in second_visit.captured_queries if "films_credit" in q["sql"]]
+    assert relations and all(f"IN ({figgis[0].pk})" in sql for sql in relations)
+
+
+def test_a_vote_and_a_rename_show_on_the_cards_at_once(admin_client, client, figgis):
+    similar_page_cards(client, figgis[0])
+    vote_submit(film_id=figgis[1].pk, visitor=Visitor(cookie_id="c" * 24), stars=5)
+    figgis_person = Person.objects.get(name="Mike Figgis")
+    admin_client.post(
+        f"/admin/films/person/{figgis_person.pk}/change/",
+        {"name": "Michael Figgis", "slug": figgis_person.slug, "external_id": ""},
+    )
+
+    cards = similar_page_cards(client, figgis[0])
+    assert "100% · 5.0/5" in cards
+    assert "Michael Figgis" in cards and "Mike Figgis" not in cards
