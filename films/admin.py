@@ -118,6 +118,35 @@ class CreditAdmin(admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    # A credit shows on its film's page and cards, and counts in its people's film counts
+    # and the film's suggestions: all follow an edit here as they follow one in FilmAdmin.
+    def save_model(self, request, obj, form, change):
+        before = Credit.objects.filter(pk=obj.pk).values_list("film_id", "person_id").first()
+        super().save_model(request, obj, form, change)
+        _credits_changed([(obj.film_id, obj.person_id), *([before] if before else [])])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _credits_changed([(obj.film_id, obj.person_id)])
+
+    def delete_queryset(self, request, queryset):
+        changed = list(queryset.values_list("film_id", "person_id"))
+        super().delete_queryset(request, queryset)
+        _credits_changed(changed)
+
+
+def _credits_changed(film_and_person_ids) -> None:
+    film_ids = {film_id for film_id, _ in film_and_person_ids}
+    people = {person_id for _, person_id in film_and_person_ids}
+    # films.page_cache keys on updated_at.
+    Film.objects.filter(pk__in=film_ids).update(updated_at=timezone.now())
+
+    def rebuild():
+        for film_id in film_ids:
+            film_edited(film_id, people)
+
+    transaction.on_commit(rebuild)
+
 
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "film_count"]

@@ -5,6 +5,7 @@ import os
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from films.community import vote_submit
 from films.models import Credit, Film, Person
@@ -96,6 +97,30 @@ def test_renaming_the_director_shows_in_the_films_own_details(admin_client, clie
 
     details = film_details(client, figgis[0])
     assert "Michael Figgis" in details and "Mike Figgis" not in details
+
+
+def test_a_credit_edited_on_its_own_shows_on_the_film_page(admin_client, client, figgis):
+    other = Film.objects.exclude(pk__in=[f.pk for f in figgis]).first()
+    credit = Credit.objects.create(
+        film=figgis[0], person=Person.objects.create(name="Ann Actor"), role=Credit.Role.ACTOR
+    )
+    Film.objects.filter(pk=figgis[0].pk).update(updated_at=timezone.now())
+    assert "Ann Actor" in film_details(client, figgis[0])
+
+    response = admin_client.post(
+        f"/admin/films/credit/{credit.pk}/change/",
+        {
+            "film": other.pk,
+            "person": credit.person_id,
+            "role": Credit.Role.ACTOR,
+            "position": 0,
+            "character": "",
+        },
+    )
+
+    assert response.status_code == 302
+    assert "Ann Actor" not in film_details(client, figgis[0])
+    assert "Ann Actor" in film_details(client, other)
 
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
