@@ -47,7 +47,7 @@ def _matches(fields: list[str], query: str) -> Q:
     return matches
 
 
-def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str) -> QuerySet:
+def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str, first):
     matches = _matches(fields, query)
 
     # Level by level across the fields: an exact original title beats a prefix of a title.
@@ -55,37 +55,50 @@ def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str) 
     rank_cases += [When(**{f"{field}__startswith": query}, then=Value(1)) for field in fields]
     rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(2)) for field in fields]
     rank = Case(*rank_cases, default=Value(3), output_field=IntegerField())
-    found = queryset.filter(matches).annotate(match_rank=rank)
-    if _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH and not _any(found):
+    found = (
+        queryset.filter(matches)
+        .annotate(match_rank=rank)
+        .order_by("match_rank", F(popularity).desc(), "id")
+    )
+
+    def near_spellings():
         # Nothing contains every word: look for near spellings ("nicholas cage"). Only
         # then, since similarity ranks every candidate the trigram index returns.
         similar = queryset.filter(**{f"{fields[0]}__trigram_word_similar": query})
         return similar.annotate(similarity=TrigramSimilarity(fields[0], query)).order_by(
             "-similarity", F(popularity).desc(), "id"
         )
-    return found.order_by("match_rank", F(popularity).desc(), "id")
+
+    may_be_misspelt = _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH
+    if first is not None:  # one query, a second only when nothing matched
+        results = list(found[:first])
+        return results or (list(near_spellings()[:first]) if may_be_misspelt else [])
+    if may_be_misspelt and not _any(found):
+        return near_spellings()
+    return found
 
 
 def _any(found: QuerySet) -> bool:
     # Not exists(): with its LIMIT 1 the planner hopes to meet a match early in a
     # sequential scan, and reads the whole table when there is none (120 ms for 1,000,000
     # people). Ordered by rank, every match must be found first: from the trigram index.
-    return found.order_by("match_rank").values("pk")[:1].first() is not None
+    return found.values("pk")[:1].first() is not None
 
 
-def search_films(query: str) -> QuerySet:
-    """Films whose title or original title matches, best first."""
+def search_films(query: str, *, first: int | None = None, only=()) -> QuerySet | list:
+    """Films whose title or original title matches, best first: all of them as a
+    QuerySet, or the `first` few as a list (a query fewer). `only`: the columns needed."""
     query = normalize_query(query)
     if not query:
-        return Film.objects.none()
-    return _ranked(
-        Film.objects.all(), ["search_title", "search_original_title"], query, "rating_count"
-    )
+        return Film.objects.none() if first is None else []
+    films = Film.objects.only(*only) if only else Film.objects.all()
+    return _ranked(films, ["search_title", "search_original_title"], query, "rating_count", first)
 
 
-def search_people(query: str) -> QuerySet:
-    """People whose name matches, best first."""
+def search_people(query: str, *, first: int | None = None, only=()) -> QuerySet | list:
+    """People whose name matches, best first (as search_films)."""
     query = normalize_query(query)
     if not query:
-        return Person.objects.none()
-    return _ranked(Person.objects.all(), ["search_name"], query, "film_count")
+        return Person.objects.none() if first is None else []
+    people = Person.objects.only(*only) if only else Person.objects.all()
+    return _ranked(people, ["search_name"], query, "film_count", first)

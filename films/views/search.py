@@ -18,8 +18,6 @@ def search(request):
     kind = request.GET.get("type", "")
     if kind not in ("films", "people"):
         kind = ""
-    films = search_films(query)
-    people = search_people(query)
     ctx = {
         "query": query,
         "kind": kind,
@@ -27,15 +25,16 @@ def search(request):
         "querystring": querystring_without_page(request),
     }
     if kind == "films":
-        ctx["page"] = paginate(request, films)
+        ctx["page"] = paginate(request, search_films(query))
         ctx["page"].object_list = list(ctx["page"].object_list)
         page_cache.add_card_bodies(ctx["page"].object_list, request)
     elif kind == "people":
-        ctx["page"] = paginate(request, people)
+        ctx["page"] = paginate(request, search_people(query))
     else:
-        ctx["films"] = list(films[: RESULTS_PER_SECTION + 1])
+        # One more than shown: the template links to all of them when there are more.
+        ctx["films"] = search_films(query, first=RESULTS_PER_SECTION + 1)
         page_cache.add_card_bodies(ctx["films"][:RESULTS_PER_SECTION], request)
-        ctx["people"] = list(people[: RESULTS_PER_SECTION + 1])
+        ctx["people"] = search_people(query, first=RESULTS_PER_SECTION + 1)
     return render(request, "films/search.html", ctx)
 
 
@@ -43,8 +42,8 @@ def search(request):
 def suggest(request):
     """As-you-type suggestions for the search box: a few films and people."""
     query = request.GET.get("q", "")[:1000]
-    films = search_films(query).only("id", "slug", "title", "year")[:SUGGESTIONS_PER_KIND]
-    people = search_people(query).only("id", "slug", "name", "film_count")[:SUGGESTIONS_PER_KIND]
+    films = search_films(query, first=SUGGESTIONS_PER_KIND, only=["id", "slug", "title", "year"])
+    people = search_people(query, first=SUGGESTIONS_PER_KIND, only=["id", "slug", "name"])
     results = [
         {
             "type": "film",

@@ -438,9 +438,9 @@ def test_the_search_page_makes_as_many_queries_for_one_result_as_for_many(
     make_search_catalog(n)
 
     # Films matching (11 at most), then the cards' genres, themes, countries and credits
-    # with their people; people matching. PostgreSQL first asks, for films and for
-    # people, whether anything matches at all before trying near spellings.
-    with django_assert_num_queries(queries(sqlite=6, postgresql=8)):
+    # with their people; people matching. Near spellings are only looked for (PostgreSQL)
+    # when nothing matches.
+    with django_assert_num_queries(6):
         doc = search(client, "vertigo")
 
     assert len(film_results(doc)) == min(n, 10)
@@ -453,9 +453,8 @@ def test_a_page_of_films_found_makes_as_many_queries_for_one_result_as_for_many(
     make_search_catalog(n)
 
     # Films counted, the page of films, their genres, themes, countries and credits with
-    # their people; on PostgreSQL, whether films and people match at all (people are
-    # searched even on the films' page, though not shown).
-    with django_assert_num_queries(queries(sqlite=6, postgresql=8)):
+    # their people; on PostgreSQL first whether any film matches (else near spellings).
+    with django_assert_num_queries(queries(sqlite=6, postgresql=7)):
         doc = search(client, "vertigo", type="films")
 
     assert len(card_titles(doc)) == min(n, 20)
@@ -467,8 +466,8 @@ def test_suggestions_make_one_query_for_films_and_one_for_people(
 ):
     make_search_catalog(n)
 
-    # Films, then people; on PostgreSQL each is preceded by whether anything matches.
-    with django_assert_num_queries(queries(sqlite=2, postgresql=4)):
+    # Films, then people (near spellings only when nothing matches).
+    with django_assert_num_queries(2):
         response = client.get(reverse("films:suggest"), {"q": "vertigo"})
 
     assert len(response.json()["results"]) == 2 * min(n, 5)
