@@ -6,9 +6,7 @@ transaction with a fixed number of queries per batch, whatever its size; `finish
 recounts the films of the people concerned.
 """
 
-import collections
 import datetime
-import functools
 import itertools
 import json
 import multiprocessing
@@ -16,7 +14,6 @@ import operator
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -341,69 +338,32 @@ class CheckedLine(NamedTuple):
     people: tuple  # PersonRef.key of everyone credited, each once
 
 
-LINES_PER_TASK = 2000
-# A catalog longer than this is parsed in one process per CPU, both to check it (while the
-# database is idle) and to write it (while this process prepares the rows): 300,000 films
-# parse in 15 s instead of 30, twice.
-PARSE_IN_ONE_PROCESS = 10 * LINES_PER_TASK
-TASKS_AHEAD = 4
-
-
-@contextmanager
-def line_parsers(lines_expected: int | None):
-    """A pool of processes to parse a catalog of `lines_expected` lines (None: more than
-    PARSE_IN_ONE_PROCESS), or None when one process does. Fork it before any thread
-    starts: a fork copies no running thread, and any lock such a thread holds stays held
-    in the copy."""
-    workers = os.cpu_count() or 1
-    too_short = lines_expected is not None and lines_expected < PARSE_IN_ONE_PROCESS
-    if too_short or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield None
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool
+CHECK_CHUNK = 2000
+# A catalog longer than this is checked in one process per CPU (the database is idle
+# meanwhile): 300,000 films take 15 s instead of 30.
+CHECK_IN_ONE_PROCESS = 10 * CHECK_CHUNK
 
 
 def check_lines(lines) -> Iterator[CheckedLine | CatalogError]:
     """The first pass of an import: each line of text parsed and checked, in order, as a
-    CheckedLine or the CatalogError it raises (blank lines give nothing). Past the first
-    PARSE_IN_ONE_PROCESS lines, in processes (no thread runs yet during this pass)."""
+    CheckedLine or the CatalogError it raises (blank lines give nothing)."""
     chunks = _numbered_chunks(lines)
-    for chunk in itertools.islice(chunks, PARSE_IN_ONE_PROCESS // LINES_PER_TASK):
+    first = list(itertools.islice(chunks, CHECK_IN_ONE_PROCESS // CHECK_CHUNK))
+    for chunk in first:
         yield from _check_chunk(chunk)
-    more = next(chunks, None)
-    if more is None:
-        return
-    with line_parsers(None) as parsers:
-        yield from _parsed_in_chunks(_check_chunk, itertools.chain([more], chunks), parsers)
-
-
-def parse_lines(lines, skip: frozenset, parsers=None) -> Iterator[FilmRecord]:
-    """The second pass: the records of the lines, in order, but for the line numbers in
-    `skip` (the invalid ones) and blank lines."""
-    parse_chunk = functools.partial(_parse_chunk, skip=skip)
-    return _parsed_in_chunks(parse_chunk, _numbered_chunks(lines), parsers)
-
-
-def _parsed_in_chunks(parse_chunk, chunks, parsers):
-    if parsers is None:
+    workers = os.cpu_count() or 1
+    if len(first) * CHECK_CHUNK < CHECK_IN_ONE_PROCESS or workers < 2 or not _can_fork():
         for chunk in chunks:
-            yield from parse_chunk(chunk)
+            yield from _check_chunk(chunk)
         return
-    # A few chunks ahead of the reader, not the whole catalog: the records of 300,000
-    # films would take 2 GB.
-    pending = collections.deque()
-    for chunk in chunks:
-        pending.append(parsers.apply_async(parse_chunk, (chunk,)))
-        if len(pending) > TASKS_AHEAD:
-            yield from pending.popleft().get()
-    while pending:
-        yield from pending.popleft().get()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for checked in pool.imap(_check_chunk, chunks):
+            yield from checked
 
 
 def _numbered_chunks(lines):
     numbered = enumerate(lines, start=1)
-    while chunk := list(itertools.islice(numbered, LINES_PER_TASK)):
+    while chunk := list(itertools.islice(numbered, CHECK_CHUNK)):
         yield chunk
 
 
@@ -421,9 +381,8 @@ def _check_chunk(chunk) -> list:
     return checked
 
 
-def _parse_chunk(chunk, skip: frozenset) -> list[FilmRecord]:
-    records = (parse_line(number, raw) for number, raw in chunk if number not in skip)
-    return [record for record in records if record is not None]
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _link_bare_names_to_ids(record: FilmRecord) -> None:

@@ -656,12 +656,12 @@ def test_skip_invalid_imports_the_good_lines_and_reports_the_bad(import_lines, e
     assert "(1 created, 1 updated, 0 unchanged, 3 skipped)" in stdout
 
 
-def test_a_long_catalog_is_parsed_in_several_processes_with_the_same_results(
+def test_a_long_catalog_is_checked_in_several_processes_with_the_same_verdicts(
     import_lines, monkeypatch
 ):
     # Small chunks, so that these 40 lines take the path of a 300,000-line catalog.
-    monkeypatch.setattr("films.catalog.LINES_PER_TASK", 3)
-    monkeypatch.setattr("films.catalog.PARSE_IN_ONE_PROCESS", 6)
+    monkeypatch.setattr("films.catalog.CHECK_CHUNK", 3)
+    monkeypatch.setattr("films.catalog.CHECK_IN_ONE_PROCESS", 6)
     lines = [film_line(n, cast=["Shared Actor", f"Actor {n % 4}"]) for n in range(1, 41)]
     lines[24] = film_line(25, year="x")
     lines[31] = film_line(3)  # a duplicate id, in a chunk of its own process

@@ -1,5 +1,4 @@
 import gzip
-import itertools
 import shutil
 import sys
 import tempfile
@@ -13,13 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from films.catalog import (
-    CatalogError,
-    CatalogWriter,
-    check_lines,
-    line_parsers,
-    parse_lines,
-)
+from films.catalog import CatalogError, CatalogWriter, check_lines, parse_line
 from films.models import Credit, Film, Person
 from films.statistics import refresh_after_bulk_write
 
@@ -63,13 +56,11 @@ class Command(BaseCommand):
                     f"Dry run: {valid:,} valid film(s), {len(errors):,} invalid; nothing written."
                 )
                 return
-            bad_lines = frozenset(error.line_number for error in errors)
+            bad_lines = {error.line_number for error in errors}
             writer = CatalogWriter(films_per_person=films_per_person)
             catalog.seek(0)
             try:
-                with line_parsers(valid) as parsers:
-                    records = parse_lines(_lines(catalog), bad_lines, parsers)
-                    self._write(_batches(records, batch_size), writer, valid)
+                self._write(catalog, writer, bad_lines, valid, batch_size)
             except Exception:
                 # The batches written before the failure stay: so do their people's counts.
                 with suppress(DatabaseError):
@@ -112,16 +103,28 @@ class Command(BaseCommand):
             films_per_person.update(people)
         return valid, errors, films_per_person
 
-    def _write(self, batches, writer, total):
+    def _write(self, catalog, writer, bad_lines, total, batch_size):
         with tqdm(
             total=total, unit=" films", disable=not sys.stderr.isatty(), file=sys.stderr
         ) as progress:
-            writer.write_batches(batches, on_written=progress.update)
+            writer.write_batches(
+                _batches(catalog, bad_lines, batch_size), on_written=progress.update
+            )
 
 
-def _batches(records, batch_size):
-    records = iter(records)
-    while batch := list(itertools.islice(records, batch_size)):
+def _batches(catalog, bad_lines, batch_size):
+    batch = []
+    for number, raw in enumerate(_lines(catalog), start=1):
+        if number in bad_lines:
+            continue
+        record = parse_line(number, raw)
+        if record is None:
+            continue
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
         yield batch
 
 
