@@ -348,11 +348,14 @@ def check_lines(lines) -> Iterator[CheckedLine | CatalogError]:
     """The first pass of an import: each line of text parsed and checked, in order, as a
     CheckedLine or the CatalogError it raises (blank lines give nothing)."""
     chunks = _numbered_chunks(lines)
-    first = list(itertools.islice(chunks, CHECK_IN_ONE_PROCESS // CHECK_CHUNK))
-    for chunk in first:
+    for chunk in itertools.islice(chunks, CHECK_IN_ONE_PROCESS // CHECK_CHUNK):
         yield from _check_chunk(chunk)
+    more = next(chunks, None)
+    if more is None:
+        return
+    chunks = itertools.chain([more], chunks)
     workers = os.cpu_count() or 1
-    if len(first) * CHECK_CHUNK < CHECK_IN_ONE_PROCESS or workers < 2 or not _can_fork():
+    if workers < 2 or not _can_fork():
         for chunk in chunks:
             yield from _check_chunk(chunk)
         return
