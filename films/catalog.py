@@ -706,6 +706,10 @@ class CatalogWriter:
             Person.objects.bulk_update(
                 batch.renamed, ["name", "slug", "search_name"], batch_size=1000
             )
+            # Their films' cached pieces show the old name: films.page_cache keys on
+            # updated_at.
+            renamed = [person.pk for person in batch.renamed]
+            Film.objects.filter(credits__person__in=renamed).update(updated_at=timezone.now())
         _insert_objects(Film, batch.new_films)
         # Only rows that changed: an UPDATE of every field of every film is the slow part
         # of re-importing a catalog that barely changed.

@@ -501,6 +501,18 @@ def test_it_renames_a_person_identified_by_id(import_lines):
     assert Film.objects.get(external_id="test:film-1").directors == [figgis]
 
 
+def test_a_person_renamed_by_an_import_is_renamed_on_their_films_pages(client, import_lines):
+    import_lines(LEAVING_LAS_VEGAS)
+    vegas = Film.objects.get(external_id=LEAVING_LAS_VEGAS["id"])
+    assert "Mike Figgis" in client.get(vegas.get_absolute_url()).content.decode()  # cached
+
+    # Another film renames him; Leaving Las Vegas itself does not change.
+    import_lines(film_line(directors=[{"id": FIGGIS["id"], "name": "Michael Figgis"}]))
+
+    page = client.get(vegas.get_absolute_url()).content.decode()
+    assert "Michael Figgis" in page and "Mike Figgis" not in page
+
+
 @pytest.mark.parametrize("batch_size", [1, 1000])
 def test_the_same_bare_name_in_two_films_is_one_person(import_lines, batch_size):
     import_lines(
