@@ -41,8 +41,23 @@ def similar_section_key(film, record, shown: list[tuple]) -> str:
     return _key("similar-section", parts)
 
 
+def person_page_key(person, films: dict, request) -> str:
+    """A person's whole page: nothing on it varies by visitor. `films`: the number of
+    their credits and the newest `updated_at` of their films. Every change the page shows
+    marks a film updated (a credit edited, a film or a collaborator renamed, by a curator
+    or an import), or is the person's own row."""
+    last_updated = films["last_updated"].isoformat() if films["last_updated"] else ""
+    parts = [str(person.pk), person.name, person.slug, str(films["credits"]), last_updated]
+    parts += [get_language() or "", request.scheme, request.get_host(), request.get_full_path()]
+    return _key("person-page", parts)
+
+
 def _key(kind: str, parts: list[str]) -> str:
     return f"{kind}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}"
+
+
+def get(key: str):
+    return cache.get(key)
 
 
 def get_many(keys: list[str]) -> dict:

@@ -1,17 +1,34 @@
-from django.db.models import Count, F
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count, F, Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from films import page_cache
 from films.models import Credit, Person
 
 COLLABORATORS_SHOWN = 12
 
 
 def person_detail(request, slug, pk):
-    # Queries: the person, their credits with films, their most frequent collaborators (2).
+    # Queries: the person, then the number and last update of their films, which key the
+    # cached page; on a miss, their credits with films and their most frequent
+    # collaborators (2 queries).
     person = get_object_or_404(Person, pk=pk)
     if person.slug != slug:
         return redirect(person, permanent=True)
+    films = Credit.objects.filter(person=person).aggregate(
+        credits=Count("id"), last_updated=Max("film__updated_at")
+    )
+    key = page_cache.person_page_key(person, films, request)
+    html = page_cache.get(key)
+    if html is None:
+        html = render_to_string("films/person_detail.html", _person_context(person), request)
+        page_cache.set(key, html)
+    return HttpResponse(html)
+
+
+def _person_context(person) -> dict:
     credits = list(
         Credit.objects.filter(person=person)
         .select_related("film")
@@ -21,7 +38,7 @@ def person_detail(request, slug, pk):
     by_role = {role: [c for c in credits if c.role == role] for role in Credit.Role.values}
     film_ids = {c.film_id for c in credits}
     collaborators = _most_frequent_collaborators(person, film_ids)
-    ctx = {
+    return {
         "person": person,
         "directed": by_role[Credit.Role.DIRECTOR],
         "written": by_role[Credit.Role.WRITER],
@@ -34,7 +51,6 @@ def person_detail(request, slug, pk):
         "film_total": len(film_ids),
         "collaborators": collaborators,
     }
-    return render(request, "films/person_detail.html", ctx)
 
 
 def _most_frequent_collaborators(person, film_ids) -> list[dict]:

@@ -193,7 +193,7 @@ def test_a_name_in_another_script_has_a_page(client, db):
 
 
 @pytest.mark.parametrize("films", [3, 30])
-def test_the_person_page_makes_four_queries_however_many_films(
+def test_the_person_page_makes_five_queries_however_many_films_then_two(
     client, db, django_assert_num_queries, films
 ):
     for i in range(films):
@@ -207,10 +207,16 @@ def test_the_person_page_makes_four_queries_however_many_films(
         )
     person = Person.objects.get(name="Prolific Person")
 
-    # The person; their credits with the films; the films shared per collaborator; the
-    # names of those who make the list.
-    with django_assert_num_queries(4):
-        doc = page(client.get(person.get_absolute_url()))
+    # The person; the number and last update of their films (the cache key); their
+    # credits with the films; the films shared per collaborator; the names of those who
+    # make the list.
+    with django_assert_num_queries(5):
+        first = client.get(person.get_absolute_url())
+    # Then from the cache, the same page.
+    with django_assert_num_queries(2):
+        again = client.get(person.get_absolute_url())
+    assert again.content == first.content
+    doc = page(first)
 
     assert doc.find("h2", id="directed-heading").text() == f"Films directed ({films})"
     assert len(filmography(doc, "acted-heading")) == films
@@ -232,3 +238,18 @@ def test_collaborators_are_ranked_by_films_shared_then_by_name_and_cut_at_twelve
         "Bob Once (1 film)",
         *[f"Extra {c} (1 film)" for c in "FGHIJKLMN"],
     ]
+
+
+def test_a_cached_person_page_shows_a_renamed_film_and_a_new_film_at_once(client, db):
+    film = make_film(title="Old Title", year=1990, directors=["Prolific Person"])
+    person = Person.objects.get(name="Prolific Person")
+    assert "Old Title" in client.get(person.get_absolute_url()).content.decode()
+
+    film.title = "New Title"
+    film.save()
+    assert "New Title" in client.get(person.get_absolute_url()).content.decode()
+
+    make_film(title="Another One", year=1991, directors=["Prolific Person"])
+    doc = page(client.get(person.get_absolute_url()))
+    assert doc.find("h2", id="directed-heading").text() == "Films directed (2)"
+    assert "Another One" in filmography(doc, "directed-heading")[1]
