@@ -23,18 +23,20 @@ PARALLEL_FILMS = 20_000
 
 
 def _row(film: FilmFeatures, index, built_at) -> FilmRecommendations:
+    """One film's row from the engine (a rebuild after an edit); a full build makes the
+    same FilmResult from arrays."""
     counts = counts_for(film, index)
-    return FilmRecommendations(
+    result = FilmResult(
         film_id=film.id,
-        actors_count=counts.actors,
-        directors_count=counts.directors,
-        genres_count=counts.genres,
-        same_genres_count=counts.same_genres,
-        themes_count=counts.themes,
-        same_themes_count=counts.same_themes,
+        actors=counts.actors,
+        directors=counts.directors,
+        genres=counts.genres,
+        same_genres=counts.same_genres,
+        themes=counts.themes,
+        same_themes=counts.same_themes,
         suggestions=[s.as_json() for s in similar_films(film, index)],
-        built_at=built_at,
     )
+    return _stored(result, built_at)
 
 
 SAVED_FIELDS = [
