@@ -20,7 +20,15 @@ import numpy as np
 
 from films.models import Credit, Film
 from recommendations import weights
-from recommendations.engine import ACTOR, DIRECTOR, GENRE, SERIES, THEME, WRITER
+from recommendations.engine import (
+    ACTOR,
+    DIRECTOR,
+    GENRE,
+    SERIES,
+    SET_WEIGHTS,
+    THEME,
+    WRITER,
+)
 
 ROLE_KINDS = {
     Credit.Role.DIRECTOR: DIRECTOR,
@@ -168,22 +176,6 @@ class _Sets:
         return self._union_sizes[code]
 
 
-_SET_WEIGHTS = {
-    GENRE: (
-        weights.GENRE_WEIGHT,
-        weights.GENRE_CAP,
-        weights.SAME_GENRES_WEIGHT,
-        weights.SAME_GENRES_CAP,
-    ),
-    THEME: (
-        weights.THEME_WEIGHT,
-        weights.THEME_CAP,
-        weights.SAME_THEMES_WEIGHT,
-        weights.SAME_THEMES_CAP,
-    ),
-}
-
-
 @dataclass(frozen=True)
 class FilmResult:
     """What FilmRecommendations stores for one film."""
@@ -241,7 +233,7 @@ class ArrayIndex:
         for kind, pairs in ((GENRE, genres), (THEME, themes)):
             film_of, feature = pairs
             self.kinds[kind] = _Kind(count, np.searchsorted(self.ids, film_of), feature, total)
-            self.sets[kind] = _Sets(self.kinds[kind], count, total, _SET_WEIGHTS[kind])
+            self.sets[kind] = _Sets(self.kinds[kind], count, total, SET_WEIGHTS[kind])
 
     @classmethod
     def load(cls) -> "ArrayIndex":
@@ -379,7 +371,7 @@ class ArrayIndex:
 
         same_set = {}
         for kind in (GENRE, THEME):
-            weight, cap, same_weight, same_cap = _SET_WEIGHTS[kind]
+            weight, cap, same_weight, same_cap = SET_WEIGHTS[kind]
             rows, features, _ = shared[kind] = self._shared(kind, film, candidates)
             if not len(rows):
                 continue

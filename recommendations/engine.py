@@ -170,7 +170,7 @@ class _Scorer:
 
     def best_set_score(self, kind) -> float:
         """The most a candidate can score with exactly this film's genres (or themes)."""
-        weight, cap, same_weight, same_cap = _SET_WEIGHTS[kind]
+        weight, cap, same_weight, same_cap = SET_WEIGHTS[kind]
         shared = sum(self.idf(kind, f) for f in self.film.features(kind))
         return min(cap, weight * shared) + min(same_cap, same_weight * self.set_idf(kind))
 
@@ -205,7 +205,7 @@ class _Scorer:
             reasons[ACTOR] = sorted(shared_actors, key=lambda p: (film.actors[p], p))
 
         for kind in (GENRE, THEME):
-            weight, cap, same_weight, same_cap = _SET_WEIGHTS[kind]
+            weight, cap, same_weight, same_cap = SET_WEIGHTS[kind]
             mine, theirs = getattr(film, kind), getattr(candidate, kind)
             shared = mine & theirs
             if not shared:
@@ -220,7 +220,9 @@ class _Scorer:
         return round(score, 4), reasons
 
 
-_SET_WEIGHTS = {
+# Per kind of set (genres, themes): (weight, cap, exact-set weight, exact-set cap); the
+# array engine of a full build (arrays.py) reads the same.
+SET_WEIGHTS = {
     GENRE: (
         weights.GENRE_WEIGHT,
         weights.GENRE_CAP,
