@@ -5,11 +5,37 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
+from films import whole_pages
 from films.community import vote_withdraw
 from films.models import Comment, Country, Credit, Film, Genre, Language, Person, Theme, Vote
 from films.ratings import apply_combined_rating
 from films.visitors import Visitor
 from recommendations.services import film_edited
+
+
+class ShowsOnPages(admin.ModelAdmin):
+    """Every change saved here shows on the next page served: the pages stored whole
+    (films.whole_pages) miss. A curator's edit is rare; it clears them all."""
+
+    def pages_changed(self, objects) -> None:
+        whole_pages.catalog_changed()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.pages_changed([obj])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.pages_changed([form.instance])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.pages_changed([obj])
+
+    def delete_queryset(self, request, queryset):
+        objects = list(queryset)
+        super().delete_queryset(request, queryset)
+        self.pages_changed(objects)
 
 
 class DecadeFilter(admin.SimpleListFilter):
@@ -38,7 +64,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(ShowsOnPages):
     list_display = ["title", "year", "runtime", "rating_average", "rating_count", "external_id"]
     list_filter = [DecadeFilter, "genres", "countries"]
     search_fields = ["title", "original_title", "=external_id"]
@@ -93,7 +119,7 @@ class FilmAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ShowsOnPages):
     list_display = ["name", "film_count", "external_id"]
     search_fields = ["name", "=external_id"]
     prepopulated_fields = {"slug": ["name"]}
@@ -109,7 +135,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(ShowsOnPages):
     list_display = ["film", "role", "position", "person", "character"]
     list_filter = ["role"]
     list_select_related = ["film", "person"]
@@ -148,7 +174,7 @@ def _credits_changed(film_and_person_ids) -> None:
     transaction.on_commit(rebuild)
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(ShowsOnPages):
     list_display = ["name", "film_count"]
     search_fields = ["name"]
     # Explicit: Meta.ordering is dropped from GROUP BY queries, and the autocomplete view
@@ -195,9 +221,9 @@ class LanguageAdmin(VocabularyAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ShowsOnPages):
     """Moderation: filter by state, approve or hide in bulk (a hidden comment leaves the
-    film page at once: pages are not cached), delete in bulk with the built-in action."""
+    film page at once), delete in bulk with the built-in action."""
 
     list_display = ["created_at", "name", "excerpt", "film", "state", "same_address"]
     list_filter = ["state", "created_at"]
@@ -212,6 +238,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments come from visitors
+
+    def pages_changed(self, comments) -> None:
+        whole_pages.films_changed({comment.film_id for comment in comments})
 
     @admin.display(description="comment")
     def excerpt(self, comment):
@@ -231,12 +260,16 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments (publish them)")
     def approve(self, request, queryset):
+        comments = list(queryset)
         count = queryset.update(state=Comment.State.PUBLISHED)
+        self.pages_changed(comments)
         self.message_user(request, f"{count} comment{pluralize(count)} published.")
 
     @admin.action(description="Hide selected comments")
     def hide(self, request, queryset):
+        comments = list(queryset)
         count = queryset.update(state=Comment.State.HIDDEN)
+        self.pages_changed(comments)
         self.message_user(request, f"{count} comment{pluralize(count)} hidden.")
 
 

@@ -35,6 +35,7 @@ from films.models import (
 )
 from films.ratings import apply_combined_rating
 from films.text import searchable
+from films.whole_pages import catalog_changed
 
 MIN_YEAR, MAX_YEAR = 1870, 2100
 MAX_RUNTIME = 100_000  # minutes; the longest films ever made run for days
@@ -690,6 +691,7 @@ class CatalogWriter:
 
     @transaction.atomic
     def write(self, batch: _Batch) -> None:
+        catalog_changed()
         for model, objects in batch.new_codes.items():
             model.objects.bulk_create(objects, ignore_conflicts=True)
         for model, known in ((Genre, self._genres), (Theme, self._themes)):
@@ -757,6 +759,7 @@ class CatalogWriter:
             people |= self._created_with_count
         people = sorted(people)
         self._people_to_recount, self._created_with_count = set(), set()
+        catalog_changed()  # people's film counts
         if _postgresql():
             for chunk in _chunks(people, 100_000):
                 _recount_films_postgresql(chunk)

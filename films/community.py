@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import get_usage
 
+from films import whole_pages
 from films.models import Comment, Film, Vote
 from films.ratings import apply_combined_rating
 from films.visitors import Visitor
@@ -109,6 +110,7 @@ def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
             # Cached pages that show this film's rating are keyed on updated_at.
             updated_at=timezone.now(),
         )
+        whole_pages.films_rated([film_id])
     return film
 
 
@@ -168,6 +170,7 @@ def comment_submit(
         if earlier is None:
             raise
         return SubmittedComment(comment=earlier, created=False)
+    whole_pages.films_changed([film.pk])
     return SubmittedComment(comment=comment, created=True)
 
 

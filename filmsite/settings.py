@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "films.whole_pages.fresh_values",
             ],
         },
     },
@@ -128,6 +129,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Whole pages served from the cache, without the database (films/whole_pages.py). The
+# processes serving pages and the commands changing the catalog must share the cache:
+# on with REDIS_URL, off without (WHOLE_PAGE_CACHE=1/0 says otherwise, as the tests do).
+WHOLE_PAGE_CACHE = envbool("WHOLE_PAGE_CACHE", default=bool(REDIS_URL))
 # Rate limits on votes and comments (films/community.py) count in the default cache: per
 # worker in local memory, shared by every worker and host with REDIS_URL. A cache outage
 # lets comments through rather than refusing everyone; the other spam defences still hold.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from films import whole_pages
 from films.models import Credit, Film, Person
 from recommendations.arrays import ArrayIndex, FilmResult
 from recommendations.engine import FilmFeatures, counts_for, similar_films
@@ -115,6 +116,7 @@ def _build_chunk(index: ArrayIndex, chunk, built_at, on_progress=lambda done: No
     for batch_start in range(start, end, WRITE_BATCH):
         batch_end = min(batch_start + WRITE_BATCH, end)
         _save([_stored(index.result(film), built_at) for film in range(batch_start, batch_end)])
+        whole_pages.catalog_changed()
         on_progress(batch_end - batch_start)
     return end - start
 
@@ -193,6 +195,7 @@ def rebuild_film(film_id: int) -> FilmRecommendations:
     row = _row(index.film, index, timezone.now())
     with transaction.atomic():
         _save([row])
+        whole_pages.films_changed([film_id])
     return row
 
 

@@ -70,6 +70,13 @@ def person_factory(db):
 
 
 @pytest.fixture(autouse=True)
+def no_whole_pages(settings):
+    """Whole pages from the cache (films/whole_pages.py) only in the tests that ask for
+    them: the others change the database directly, behind the site's back."""
+    settings.WHOLE_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache (pages, rate limits)."""
     from django.core.cache import cache

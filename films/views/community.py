@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from films import whole_pages
 from films.community import (
     client_address,
     comment_submit,
@@ -56,7 +57,9 @@ def film_page_context(request, film: Film) -> dict:
         "star_choices": STAR_CHOICES,
         "comments": comments,
         "comment_count": comments[0].total if comments else 0,
-        "comment_form": CommentForm(),
+        "comment_form": CommentForm(
+            initial={"stamp": whole_pages.fresh_value(request, "comment_stamp")}
+        ),
     }
 
 

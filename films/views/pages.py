@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from films import page_cache
+from films import page_cache, whole_pages
 from films.filters import SimilarFilmFilter
 from films.models import Film, film_card_prefetches
 from films.sentences import film_summary, reasons, similar_counts
@@ -27,6 +27,7 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@whole_pages.cached_whole_page(lambda **_: [whole_pages.CATALOG, whole_pages.RATINGS])
 def home(request):
     ctx = {
         "film_count": Film.objects.count(),
@@ -52,6 +53,11 @@ def _film_or_redirect(request, slug, pk, **prefetch):
     return film, None
 
 
+def _catalog_and_film(pk, **_):
+    return [whole_pages.CATALOG, whole_pages.film_stamp(pk)]
+
+
+@whole_pages.cached_whole_page(_catalog_and_film)
 def film_detail(request, slug, pk):
     # Queries, with both cached parts fresh: the film, its recommendations row, the id and
     # updated_at of the films it suggests (they key the cache), the newest public comments
@@ -65,6 +71,7 @@ def film_detail(request, slug, pk):
     shown_ids = [s["id"] for s in record.suggestions[:SIMILAR_ON_FILM_PAGE]] if record else []
     updated = dict(Film.objects.filter(id__in=shown_ids).order_by().values_list("id", "updated_at"))
     shown = [(pk, updated[pk]) for pk in shown_ids if pk in updated]
+    whole_pages.shows_films(request, [film.pk, *updated])
     parts_key = page_cache.film_parts_key(film, request)
     section_key = page_cache.similar_section_key(film, record, shown)
     cached = page_cache.get_many([parts_key, section_key])
@@ -118,6 +125,7 @@ def _similar_section(request, film, similar) -> str:
     return render_to_string("includes/similar_section.html", ctx, request)
 
 
+@whole_pages.cached_whole_page(_catalog_and_film)
 def film_similar(request, slug, pk):
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:
@@ -133,6 +141,7 @@ def film_similar(request, slug, pk):
     by_id = {f.id: f for f in similar.films}
     page.object_list = [by_id[i] for i in page.object_list]
     page_cache.add_card_bodies(page.object_list, request, prefetch_with=[film])
+    whole_pages.shows_films(request, [suggested.id for suggested in page.object_list])
     for suggested in page.object_list:
         suggested.reason_phrases = reasons(film, suggested.reasons)
     ctx = {
