@@ -35,6 +35,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/filmsite_bench"
+# The shared cache, as in production; a database of its own, emptied before the pages run.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 LUA = Path(__file__).resolve().parent / "wrk.lua"
 WORKER_RSS_TARGET_MB = 150
 IMPORT_TARGET_S = 5 * 60
@@ -54,6 +56,12 @@ def main(argv=None) -> int:
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL,
         help="A dedicated PostgreSQL database (BENCH_DATABASE_URL; filmsite_bench).",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        help="A dedicated Redis database, emptied first (BENCH_REDIS_URL; db 14); "
+        "'' for each worker's local memory.",
     )
     parser.add_argument("--duration", type=int, default=10, help="Seconds per page kind (10).")
     parser.add_argument("--connections", type=int, default=4, help="Open connections (4).")
@@ -96,6 +104,7 @@ def run(args) -> dict:
         "films": args.films,
         "seed": args.seed,
         "database": _without_password(database_url),
+        "cache": _without_password(args.redis_url) if args.redis_url else "local memory",
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "load_average_before": os.getloadavg(),
     }
@@ -343,7 +352,10 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
         "SECRET_KEY": env.get("SECRET_KEY") or "bench-" + os.urandom(16).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DEBUG": "",
+        "REDIS_URL": args.redis_url,
     }
+    if args.redis_url:
+        _empty_redis(args.redis_url)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
@@ -482,6 +494,17 @@ def check_targets(results: dict) -> dict:
     return checks
 
 
+def _empty_redis(url: str) -> None:
+    """Every page kind starts from what its own requests stored, not a previous run's."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError as error:
+        message = f"Redis at {url} cannot be used ({error}); --redis-url '' goes without"
+        raise BenchError(message) from error
+
+
 def print_table(results: dict) -> None:
     from bench.pages import KINDS
 
@@ -526,7 +549,7 @@ def print_table(results: dict) -> None:
     machine_ = results["machine"]
     before, after = results["load_average_before"][0], results["load_average_after"][0]
     print(
-        f"machine: {machine_['cpus']} CPUs, {machine_['memory_gb']} GB; "
+        f"cache: {results['cache']}; machine: {machine_['cpus']} CPUs, {machine_['memory_gb']} GB; "
         f"load average {before:.1f} before, {after:.1f} after"
     )
     failed = [name for name, ok in results["targets"].items() if not ok]

@@ -84,6 +84,7 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path):
         results=tmp_path,
         output=tmp_path / "latest.json",
         kinds=None,
+        redis_url="redis://127.0.0.1:6379/13",
     )
 
     try:
