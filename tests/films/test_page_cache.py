@@ -155,7 +155,7 @@ def redis_cache(settings):
         pytest.skip("no Redis server on 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "filmsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "filmsite-tests",
         }

@@ -1,0 +1,28 @@
+"""Django's Redis cache backend, keeping its Redis client.
+
+Django's backend makes a new `redis.Redis` client for every call, around the same pool of
+connections; making one costs more than the round trip to Redis (0.15 ms), and a page
+served whole from the cache makes two calls. A client is safe to share between threads.
+"""
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+
+class _ClientKeepingRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            pool = self._get_connection_pool(write)
+            self._clients[index] = self._client(connection_pool=pool)
+        return self._clients[index]
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ClientKeepingRedisCacheClient
