@@ -107,7 +107,7 @@ class _Rendering:
     stamps: set[str] = field(default_factory=set)
 
 
-def cached_whole_page(stamps=lambda **kwargs: [CATALOG]):
+def cached_whole_page(stamps):
     """A view decorator. `stamps(**kwargs)`: what every page of the view shows, from the
     URL's arguments; the view adds the films it shows with `shows_films`."""
 
@@ -117,34 +117,57 @@ def cached_whole_page(stamps=lambda **kwargs: [CATALOG]):
             if not _servable_from_cache(request):
                 return view(request, *args, **kwargs)
             key = _page_key(request)
-            stored = cache.get(key)
-            if stored is not None:
-                if cache.get_many(list(stored.stamps)) == stored.stamps:
-                    return _serve(request, stored)
-                wanted = set(stored.stamps)
-            else:
-                wanted = set(stamps(**kwargs))
-            read = read_stamps(wanted)
-            request.whole_page = _Rendering(stamps=set(stamps(**kwargs)))
+            stored, current = _stored_page_and_stamps(key)
+            if stored is not None and current == stored.stamps:
+                return _serve(request, stored)
+            every_page = set(stamps(**kwargs))
+            read = read_stamps(set(stored.stamps) if stored is not None else every_page)
+            request.whole_page = _Rendering(stamps=every_page)
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                stored = StoredPage(
-                    stamps={k: read.get(k, UNVERIFIED) for k in request.whole_page.stamps},
-                    content=response.content,
-                    content_type=response["Content-Type"],
-                    fresh=tuple(
-                        name
-                        for name, (marker, _) in FRESH_VALUES.items()
-                        if marker.encode() in response.content
-                    ),
-                )
-                cache.set(key, stored, TIMEOUT)
-                response.content = _filled(request, stored)
+            if response.streaming:
+                return response
+            rendered = StoredPage(
+                stamps={k: read.get(k, UNVERIFIED) for k in request.whole_page.stamps},
+                content=response.content,
+                content_type=response["Content-Type"],
+                fresh=tuple(
+                    name
+                    for name, (marker, _) in FRESH_VALUES.items()
+                    if marker.encode() in response.content
+                ),
+            )
+            if response.status_code == 200:
+                cache.set(key, rendered, TIMEOUT)
+                _remember_stamp_keys(key, rendered)
+            response.content = _filled(request, rendered)
             return response
 
         return wrapper
 
     return decorator
+
+
+# Which stamps each page was stored with, as this process last saw: a page and its stamps
+# are then read in one round trip to the cache. Only which keys to read; their values
+# always come from the cache.
+_stamp_keys: dict[str, tuple[str, ...]] = {}
+MAX_PAGES_REMEMBERED = 20_000
+
+
+def _stored_page_and_stamps(key: str) -> tuple[StoredPage | None, dict]:
+    stamp_keys = _stamp_keys.get(key, ())
+    found = cache.get_many([key, *stamp_keys])
+    stored = found.pop(key, None)
+    if stored is not None and stored.stamps.keys() != set(stamp_keys):
+        found = cache.get_many(list(stored.stamps))
+        _remember_stamp_keys(key, stored)
+    return stored, found
+
+
+def _remember_stamp_keys(key: str, stored: StoredPage) -> None:
+    if len(_stamp_keys) >= MAX_PAGES_REMEMBERED:
+        _stamp_keys.clear()
+    _stamp_keys[key] = tuple(stored.stamps)
 
 
 def shows_films(request, film_ids) -> None:
