@@ -14,28 +14,47 @@ from recommendations.services import film_edited
 
 
 class ShowsOnPages(admin.ModelAdmin):
-    """Every change saved here shows on the next page served: the pages stored whole
-    (films.whole_pages) miss. A curator's edit is rare; it clears them all."""
+    """Every change saved here shows on the next page served. The films that show what
+    changed are marked updated (films.page_cache keys their pieces on updated_at), and the
+    whole pages (films.whole_pages) miss: a curator's edit is rare; it clears them all.
+    Actions run in one transaction, as Django's change and delete views do, so that the
+    pages are forgotten once more after everything an action wrote."""
 
-    def pages_changed(self, objects) -> None:
+    def films_showing(self, objects):
+        """The films whose pages and cards show these objects (a film saved here is marked
+        updated by its own save)."""
+        return Film.objects.none()
+
+    def pages_changed(self, objects, film_ids=()) -> None:
+        if film_ids:
+            Film.objects.filter(pk__in=film_ids).update(updated_at=timezone.now())
         whole_pages.catalog_changed()
+
+    def _film_ids(self, objects) -> list[int]:
+        return list(self.films_showing(objects).values_list("pk", flat=True).distinct())
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        self.pages_changed([obj])
+        self.pages_changed([obj], self._film_ids([obj]))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self.pages_changed([form.instance])
 
     def delete_model(self, request, obj):
+        film_ids = self._film_ids([obj])
         super().delete_model(request, obj)
-        self.pages_changed([obj])
+        self.pages_changed([obj], film_ids)
 
     def delete_queryset(self, request, queryset):
         objects = list(queryset)
+        film_ids = self._film_ids(objects)
         super().delete_queryset(request, queryset)
-        self.pages_changed(objects)
+        self.pages_changed(objects, film_ids)
+
+    def response_action(self, request, queryset):
+        with transaction.atomic():
+            return super().response_action(request, queryset)
 
 
 class DecadeFilter(admin.SimpleListFilter):
@@ -128,10 +147,8 @@ class PersonAdmin(ShowsOnPages):
     show_full_result_count = False
     list_per_page = 50
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Their films' cached pieces show the name: films.page_cache keys on updated_at.
-        Film.objects.filter(credits__person=obj).update(updated_at=timezone.now())
+    def films_showing(self, people):
+        return Film.objects.filter(credits__person__in=people)
 
 
 @admin.register(Credit)
@@ -189,10 +206,10 @@ class VocabularyAdmin(ShowsOnPages):
     def film_count(self, obj):
         return obj.film_count
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Cards show these names: films.page_cache keys on the films' updated_at.
-        obj.films.update(updated_at=timezone.now())
+    def films_showing(self, objects):
+        # Cards show these names.
+        named = self.model.objects.filter(pk__in=[obj.pk for obj in objects])
+        return Film.objects.filter(pk__in=named.values("films"))
 
 
 @admin.register(Genre)
@@ -239,7 +256,7 @@ class CommentAdmin(ShowsOnPages):
     def has_add_permission(self, request):
         return False  # comments come from visitors
 
-    def pages_changed(self, comments) -> None:
+    def pages_changed(self, comments, film_ids=()) -> None:
         whole_pages.films_changed({comment.film_id for comment in comments})
 
     @admin.display(description="comment")

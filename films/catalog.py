@@ -759,13 +759,13 @@ class CatalogWriter:
             people |= self._created_with_count
         people = sorted(people)
         self._people_to_recount, self._created_with_count = set(), set()
-        catalog_changed()  # people's film counts
         if _postgresql():
             for chunk in _chunks(people, 100_000):
                 _recount_films_postgresql(chunk)
         else:
             for chunk in _chunks(people):
                 Person.objects.filter(pk__in=chunk).refresh_film_counts()
+        catalog_changed()  # after the counts: search shows them
 
     @staticmethod
     def _throughs():

@@ -78,7 +78,7 @@ def _forget(keys: list[str]) -> None:
     # Now, and again once the change is committed: a request that read the database
     # between the two stored its page under a stamp that the second deletion forgets.
     cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
 def read_stamps(keys) -> dict[str, str]:

@@ -187,6 +187,8 @@ def film_edited(film_id: int, people_before: set[int]) -> None:
     )
     Person.objects.filter(pk__in=people).refresh_film_counts()
     rebuild_film(film_id)
+    # Last: this runs after the curator's transaction, and search shows the counts.
+    whole_pages.catalog_changed()
 
 
 def rebuild_film(film_id: int) -> FilmRecommendations:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from films.community import vote_submit
-from films.models import Credit, Film, Person
+from films.models import Credit, Film, Genre, Person
 from films.visitors import Visitor
 from recommendations.services import build_all
 from tests.recommendations.catalog import add_bare_films, add_films_credited_to
@@ -207,3 +207,32 @@ def test_a_vote_and_a_rename_show_on_the_cards_at_once(either_cache, admin_clien
     cards = similar_page_cards(client, figgis[0])
     assert "100% · 5.0/5" in cards
     assert "Michael Figgis" in cards and "Mike Figgis" not in cards
+
+
+def test_a_genre_deleted_in_the_admin_leaves_the_film_page_and_cards(
+    either_cache, admin_client, client, figgis
+):
+    genre = Genre.objects.create(name="Neo-noir", slug="neo-noir")
+    for film in figgis[:2]:
+        film.genres.add(genre)
+    Film.objects.filter(pk__in=[f.pk for f in figgis]).update(updated_at=timezone.now())
+    assert "Neo-noir" in film_details(client, figgis[0])
+    assert "Neo-noir" in similar_page_cards(client, figgis[0])
+
+    response = admin_client.post(f"/admin/films/genre/{genre.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert "Neo-noir" not in film_details(client, figgis[0])
+    assert "Neo-noir" not in similar_page_cards(client, figgis[0])
+
+
+def test_a_person_deleted_in_the_admin_leaves_the_film_page(
+    either_cache, admin_client, client, figgis
+):
+    assert "Mike Figgis" in film_details(client, figgis[0])
+    person = Person.objects.get(name="Mike Figgis")
+
+    response = admin_client.post(f"/admin/films/person/{person.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert "Mike Figgis" not in film_details(client, figgis[0])

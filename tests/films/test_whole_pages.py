@@ -176,3 +176,17 @@ def test_a_rebuild_shows_at_once(client, figgis):
     build_all()
 
     assert "Figgis film 2" not in visit(client, url)[0].content.decode()
+
+
+def test_credits_deleted_by_an_admin_action_leave_the_lists(admin_client, client, figgis):
+    for _ in range(2):
+        assert "Mike Figgis" in visible_text(visit(client, NINETIES)[0])
+    credits = list(Credit.objects.filter(person__name="Mike Figgis").values_list("pk", flat=True))
+
+    admin_client.post(
+        reverse("admin:films_credit_changelist"),
+        {"action": "delete_selected", "_selected_action": credits, "post": "yes"},
+    )
+
+    assert not Credit.objects.filter(pk__in=credits).exists()
+    assert "Mike Figgis" not in visible_text(visit(client, NINETIES)[0])
