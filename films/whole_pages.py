@@ -147,6 +147,20 @@ def cached_whole_page(stamps):
     return decorator
 
 
+def _catalog_and_ratings(**_):
+    return [CATALOG, RATINGS]
+
+
+def _catalog_and_film(pk, **_):
+    return [CATALOG, film_stamp(pk)]
+
+
+# Lists, search and the home page show the catalog, in rating order or with ratings.
+cached_list = cached_whole_page(_catalog_and_ratings)
+# A film's pages show the film with its rating and comments; the view adds what it suggests.
+cached_film_page = cached_whole_page(_catalog_and_film)
+
+
 # Which stamps each page was stored with, as this process last saw: a page and its stamps
 # are then read in one round trip to the cache. Only which keys to read; their values
 # always come from the cache.

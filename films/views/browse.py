@@ -12,9 +12,6 @@ from films.filters import SORT_CHOICES, SORTS, BrowseFilter
 from films.models import Country, Film, Genre, Theme
 from films.views.common import paginate, querystring_without_page
 
-# A list shows the catalog, in rating order or with each film's rating.
-cached_list = whole_pages.cached_whole_page(lambda **_: [whole_pages.CATALOG, whole_pages.RATINGS])
-
 
 def _film_list(request, films, *, title, canonical_path, lead="", **extra):
     """A paginated, sortable list of film cards. An unknown sort falls back to rating.
@@ -44,7 +41,7 @@ def _film_list(request, films, *, title, canonical_path, lead="", **extra):
     return render(request, "films/film_list.html", ctx)
 
 
-@cached_list
+@whole_pages.cached_list
 def genre_detail(request, slug):
     genre = get_object_or_404(Genre, slug=slug)
     return _film_list(
@@ -56,7 +53,7 @@ def genre_detail(request, slug):
     )
 
 
-@cached_list
+@whole_pages.cached_list
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     return _film_list(
@@ -68,7 +65,7 @@ def theme_detail(request, slug):
     )
 
 
-@cached_list
+@whole_pages.cached_list
 def country_detail(request, code):
     if not re.fullmatch(r"[a-z]{2}|[a-z]{4}", code):
         raise Http404("A country is its ISO code in lower case: /country/fr/.")
@@ -81,7 +78,7 @@ def country_detail(request, code):
     )
 
 
-@cached_list
+@whole_pages.cached_list
 def decade_detail(request, start):
     if start % 10 or not 1870 <= start <= 2100:
         raise Http404("No such decade.")
@@ -94,7 +91,7 @@ def decade_detail(request, start):
     )
 
 
-@cached_list
+@whole_pages.cached_list
 def browse(request):
     filterset = BrowseFilter(request.GET or None, queryset=Film.objects.all())
     films = filterset.qs if filterset.is_bound and filterset.is_valid() else None

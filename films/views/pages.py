@@ -27,7 +27,7 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@whole_pages.cached_whole_page(lambda **_: [whole_pages.CATALOG, whole_pages.RATINGS])
+@whole_pages.cached_list
 def home(request):
     ctx = {
         "film_count": Film.objects.count(),
@@ -53,11 +53,7 @@ def _film_or_redirect(request, slug, pk, **prefetch):
     return film, None
 
 
-def _catalog_and_film(pk, **_):
-    return [whole_pages.CATALOG, whole_pages.film_stamp(pk)]
-
-
-@whole_pages.cached_whole_page(_catalog_and_film)
+@whole_pages.cached_film_page
 def film_detail(request, slug, pk):
     # Queries, with both cached parts fresh: the film, its recommendations row, the id and
     # updated_at of the films it suggests (they key the cache), the newest public comments
@@ -125,7 +121,7 @@ def _similar_section(request, film, similar) -> str:
     return render_to_string("includes/similar_section.html", ctx, request)
 
 
-@whole_pages.cached_whole_page(_catalog_and_film)
+@whole_pages.cached_film_page
 def film_similar(request, slug, pk):
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:

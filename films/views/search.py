@@ -2,9 +2,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from films import page_cache
+from films import page_cache, whole_pages
 from films.search import normalize_query, search_films, search_people
-from films.views.browse import cached_list
 from films.views.common import paginate, querystring_without_page
 
 RESULTS_PER_SECTION = 10
@@ -12,7 +11,7 @@ SUGGESTIONS_PER_KIND = 5
 
 
 @require_GET
-@cached_list
+@whole_pages.cached_list
 def search(request):
     """One box, two sections: films and people. `type=films` or `type=people` pages
     through one of them."""
