@@ -25,17 +25,18 @@ class ShowsOnPages(admin.ModelAdmin):
         updated by its own save)."""
         return Film.objects.none()
 
-    def pages_changed(self, objects, film_ids=()) -> None:
-        if film_ids:
-            Film.objects.filter(pk__in=film_ids).update(updated_at=timezone.now())
+    def pages_changed(self, objects, films=()) -> None:
+        """films: ids, or a query of the films to mark updated (one UPDATE)."""
+        Film.objects.filter(pk__in=films).update(updated_at=timezone.now())
         whole_pages.catalog_changed()
 
     def _film_ids(self, objects) -> list[int]:
+        # Read before a delete takes the links with it.
         return list(self.films_showing(objects).values_list("pk", flat=True).distinct())
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        self.pages_changed([obj], self._film_ids([obj]))
+        self.pages_changed([obj], self.films_showing([obj]))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -256,7 +257,7 @@ class CommentAdmin(ShowsOnPages):
     def has_add_permission(self, request):
         return False  # comments come from visitors
 
-    def pages_changed(self, comments, film_ids=()) -> None:
+    def pages_changed(self, comments, films=()) -> None:
         whole_pages.films_changed({comment.film_id for comment in comments})
 
     @admin.display(description="comment")
