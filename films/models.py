@@ -1,17 +1,42 @@
 """The film catalog: films, the people who made them, and what describes them."""
 
+import functools
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
 from films.codes import translate_country_name, translate_language_name
 from films.text import searchable
+
+
+def page_url(name: str, **kwargs) -> str:
+    """reverse(name, kwargs=kwargs) for the catalog's pages, which cards link to by the
+    hundred (220 links on a film page, 18 µs each through reverse()): reversed once per
+    language and URL prefix with stand-ins for the arguments, then filled in."""
+    url = _url_pattern(
+        name, tuple(kwargs), get_language(), get_script_prefix(), settings.ROOT_URLCONF
+    )
+    for n, value in enumerate(kwargs.values()):
+        url = url.replace(_stand_in(n), quote(str(value), safe=""))
+    return url
+
+
+def _stand_in(n: int) -> str:
+    # Digits: valid for every converter of the catalog's URLs (slug, int, str).
+    return f"9081726354536271809{n}"
+
+
+@functools.lru_cache(maxsize=256)
+def _url_pattern(name, keys, language, script_prefix, urlconf) -> str:
+    return reverse(name, kwargs={key: _stand_in(n) for n, key in enumerate(keys)})
 
 
 def slug_for(text: str, fallback: str) -> str:
@@ -38,7 +63,7 @@ class Genre(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("films:genre", kwargs={"slug": self.slug})
+        return page_url("films:genre", slug=self.slug)
 
 
 class Theme(models.Model):
@@ -54,7 +79,7 @@ class Theme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("films:theme", kwargs={"slug": self.slug})
+        return page_url("films:theme", slug=self.slug)
 
 
 class Country(models.Model):
@@ -74,7 +99,7 @@ class Country(models.Model):
         return translate_country_name(self.name, get_language() or "en")
 
     def get_absolute_url(self):
-        return reverse("films:country", kwargs={"code": self.code.lower()})
+        return page_url("films:country", code=self.code.lower())
 
 
 class Language(models.Model):
@@ -147,7 +172,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("films:person", kwargs={"slug": self.slug, "pk": self.pk})
+        return page_url("films:person", slug=self.slug, pk=self.pk)
 
 
 class ReleaseDatePrecision(models.TextChoices):
@@ -271,7 +296,7 @@ class Film(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("films:detail", kwargs={"slug": self.slug, "pk": self.pk})
+        return page_url("films:detail", slug=self.slug, pk=self.pk)
 
     def set_search_fields(self):
         self.search_title = searchable(self.title)

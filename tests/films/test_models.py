@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.urls import resolve
+from django.urls import resolve, reverse, set_script_prefix
+from django.utils import translation
 
 from films.models import Credit, Film, Person
+from tests.conftest import make_person
 
 
 def assert_rejected(create):
@@ -128,6 +130,34 @@ def test_its_url_is_its_slug_and_pk(film_factory):
         "films:detail",
         {"slug": "leaving-las-vegas", "pk": film.pk},
     )
+
+
+@pytest.mark.parametrize("language, prefix", [("en", "/"), ("fr", "/"), ("fr", "/site/")])
+def test_every_catalog_page_url_is_what_django_reverses(film_factory, language, prefix):
+    """Links are filled into a pattern reversed once per language and prefix."""
+    film = film_factory(
+        title="Leaving Las Vegas", genres=["Drama"], themes=["Alcoholism"], countries=["US"]
+    )
+    person = make_person("Nicolas Cage")
+    set_script_prefix(prefix)
+    try:
+        with translation.override(language):
+            urls = [
+                (obj.get_absolute_url(), reverse(name, kwargs=kwargs))
+                for obj, name, kwargs in [
+                    (film, "films:detail", {"slug": film.slug, "pk": film.pk}),
+                    (person, "films:person", {"slug": person.slug, "pk": person.pk}),
+                    (film.genres.get(), "films:genre", {"slug": "drama"}),
+                    (film.themes.get(), "films:theme", {"slug": "alcoholism"}),
+                    (film.countries.get(), "films:country", {"code": "us"}),
+                ]
+            ]
+    finally:
+        set_script_prefix("/")
+
+    start = prefix + ("fr/" if language == "fr" else "")
+    assert all(url == reversed_url and url.startswith(start) for url, reversed_url in urls)
+    assert urls[0][0] == f"{start}film/leaving-las-vegas-{film.pk}/"
 
 
 @pytest.mark.parametrize(
