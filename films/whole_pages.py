@@ -12,10 +12,18 @@ Every process that serves pages must see the same stamps, so this needs the cach
 share (Redis) as soon as there are several: settings.WHOLE_PAGE_CACHE, on with
 REDIS_URL. The values a form needs afresh on every response (the CSRF token, the
 comment form's stamp) are stored as markers and filled in when the page is served.
+
+Three parts. Views say what their pages show with `cached_whole_page`, which serves
+the stored page when its stamps are current. WholePageMiddleware, first in MIDDLEWARE,
+stores what they render with the headers every other middleware gave it, so that a
+stored page is the whole response. WholePageFront, around the WSGI application
+(filmsite/wsgi.py), serves the pages its process has met before Django even parses the
+request: that costs less than Django's health check.
 """
 
 import functools
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -24,8 +32,9 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.translation import get_language
+from django.http.cookie import parse_cookie
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.utils.cache import patch_vary_headers
 
 from films import visitors
 
@@ -39,18 +48,12 @@ UNVERIFIED = ""
 # kept there), a message waiting, their votes and comments.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, visitors.COOKIE_NAME)
 
-
-def _new_comment_stamp(request) -> str:
-    from films.forms import FormStamp  # films.forms reaches this module through community
-
-    return FormStamp.new()
-
-
-# name: (marker in the stored page, what replaces it on each response)
+# What a page being stored holds in place of the values each response gets afresh.
 FRESH_VALUES = {
-    "csrf_token": ("@@filmsite-fresh:csrf-token@@", get_token),
-    "comment_stamp": ("@@filmsite-fresh:comment-stamp@@", _new_comment_stamp),
+    "csrf_token": "@@filmsite-fresh:csrf_token@@",
+    "comment_stamp": "@@filmsite-fresh:comment_stamp@@",
 }
+_MARKER = re.compile(rb"@@filmsite-fresh:(csrf_token|comment_stamp)@@")
 
 
 def film_stamp(film_id: int) -> str:
@@ -81,30 +84,32 @@ def _forget(keys: list[str]) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
-def read_stamps(keys) -> dict[str, str]:
+def read_stamps(keys) -> dict[str, int]:
     stamps = cache.get_many(list(keys))
     # A stamp is random and never comes back: when two requests make one at once, the
-    # page stored with the value overwritten misses once, nothing worse.
-    new = {key: secrets.token_hex(8) for key in set(keys) - stamps.keys()}
+    # page stored with the value overwritten misses once, nothing worse. An integer: the
+    # cache stores it as it is, where anything else is pickled.
+    new = {key: secrets.randbits(63) for key in set(keys) - stamps.keys()}
     if new:
         cache.set_many(new, timeout=None)
     return stamps | new
 
 
-# --- Serving ---------------------------------------------------------------------------
-
-
-@dataclass
-class StoredPage:
-    stamps: dict[str, str]
-    content: bytes
-    content_type: str
-    fresh: tuple[str, ...]  # the FRESH_VALUES whose markers it holds
+# --- Views ----------------------------------------------------------------------------
 
 
 @dataclass
 class _Rendering:
-    stamps: set[str] = field(default_factory=set)
+    key: str
+    stamps: set[str] | dict[str, int | str] = field(default_factory=set)
+
+
+@dataclass
+class _Miss:
+    """A page that could not be served from the cache: its key, and what was stored."""
+
+    key: str
+    stored: "StoredPage | None"
 
 
 def cached_whole_page(stamps):
@@ -114,32 +119,19 @@ def cached_whole_page(stamps):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _servable_from_cache(request):
+            if not (hasattr(request, _MIDDLEWARE) and _servable(request.META, request.COOKIES)):
                 return view(request, *args, **kwargs)
-            key = _page_key(request)
-            stored, current = _stored_page_and_stamps(key)
-            if stored is not None and current == stored.stamps:
-                return _serve(request, stored)
+            found = request.META.pop(_FRONT_MISS, None) or _lookup(request.META)
+            if isinstance(found, StoredPage):
+                return _response(found, request.COOKIES)
             every_page = set(stamps(**kwargs))
-            read = read_stamps(set(stored.stamps) if stored is not None else every_page)
-            request.whole_page = _Rendering(stamps=every_page)
+            read = read_stamps(set(found.stored.stamps) if found.stored else every_page)
+            request.whole_page = rendering = _Rendering(key=found.key, stamps=every_page)
             response = view(request, *args, **kwargs)
-            if response.streaming:
-                return response
-            rendered = StoredPage(
-                stamps={k: read.get(k, UNVERIFIED) for k in request.whole_page.stamps},
-                content=response.content,
-                content_type=response["Content-Type"],
-                fresh=tuple(
-                    name
-                    for name, (marker, _) in FRESH_VALUES.items()
-                    if marker.encode() in response.content
-                ),
-            )
-            if response.status_code == 200:
-                cache.set(key, rendered, TIMEOUT)
-                _remember_stamp_keys(key, rendered)
-            response.content = _filled(request, rendered)
+            # WholePageMiddleware stores it with the stamps read before the render.
+            rendering.stamps = {key: read.get(key, UNVERIFIED) for key in rendering.stamps}
+            # The same URL gives a page of their own to visitors with personal cookies.
+            patch_vary_headers(response, ("Cookie",))
             return response
 
         return wrapper
@@ -161,11 +153,65 @@ cached_list = cached_whole_page(_catalog_and_ratings)
 cached_film_page = cached_whole_page(_catalog_and_film)
 
 
-# Which stamps each page was stored with, as this process last saw: a page and its stamps
-# are then read in one round trip to the cache. Only which keys to read; their values
-# always come from the cache.
-_stamp_keys: dict[str, tuple[str, ...]] = {}
-MAX_PAGES_REMEMBERED = 20_000
+def shows_films(request, film_ids) -> None:
+    """The page being rendered shows these films' ratings or comments."""
+    rendering = getattr(request, "whole_page", None)
+    if rendering is not None:
+        rendering.stamps.update(map(film_stamp, film_ids))
+
+
+def fresh_value(request, name: str) -> str:
+    """For a page being stored, the marker of FRESH_VALUES[name]; else its value."""
+    if getattr(request, "whole_page", None) is not None:
+        return FRESH_VALUES[name]
+    return get_token(request) if name == "csrf_token" else _new_comment_stamp()
+
+
+def fresh_values(request) -> dict:
+    """Context processor: the CSRF token of a page being stored is a marker."""
+    if getattr(request, "whole_page", None) is None:
+        return {}
+    return {"csrf_token": FRESH_VALUES["csrf_token"]}
+
+
+def _new_comment_stamp() -> str:
+    from films.forms import FormStamp  # films.forms reaches this module through community
+
+    return FormStamp.new()
+
+
+# --- Stored pages ----------------------------------------------------------------------
+
+
+# Part of every page's key: a release that changes StoredPage changes it, and never reads
+# what an older release stored.
+STORED_PAGE_FORMAT = 2
+
+
+@dataclass
+class StoredPage:
+    stamps: dict[str, int | str]
+    # The response's headers as every middleware left them, but its length and cookies.
+    headers: list[tuple[str, str]]
+    # The content cut where fresh values go: chunks[0], fresh[0], chunks[1], ...
+    chunks: tuple[bytes, ...]
+    fresh: tuple[str, ...]
+
+    @classmethod
+    def of(cls, response, stamps: dict[str, int | str]) -> "StoredPage":
+        pieces = _MARKER.split(response.content)
+        return cls(
+            stamps=stamps,
+            headers=[(k, v) for k, v in response.items() if k.lower() != "content-length"],
+            chunks=tuple(pieces[0::2]),
+            fresh=tuple(name.decode() for name in pieces[1::2]),
+        )
+
+    def content_for(self, fresh: "_Fresh") -> bytes:
+        parts = [self.chunks[0]]
+        for name, chunk in zip(self.fresh, self.chunks[1:], strict=True):
+            parts += [fresh.value(name).encode(), chunk]
+        return b"".join(parts)
 
 
 def _stored_page_and_stamps(key: str) -> tuple[StoredPage | None, dict]:
@@ -178,52 +224,189 @@ def _stored_page_and_stamps(key: str) -> tuple[StoredPage | None, dict]:
     return stored, found
 
 
+# Which stamps each page was stored with, as this process last saw: a page and its stamps
+# are then read in one round trip to the cache. Only which keys to read; their values
+# always come from the cache. WholePageFront looks up only the pages listed here.
+_stamp_keys: dict[str, tuple[str, ...]] = {}
+MAX_PAGES_REMEMBERED = 20_000
+
+
 def _remember_stamp_keys(key: str, stored: StoredPage) -> None:
     if len(_stamp_keys) >= MAX_PAGES_REMEMBERED:
         _stamp_keys.clear()
     _stamp_keys[key] = tuple(stored.stamps)
 
 
-def shows_films(request, film_ids) -> None:
-    """The page being rendered shows these films' ratings or comments."""
-    rendering = getattr(request, "whole_page", None)
-    if rendering is not None:
-        rendering.stamps.update(map(film_stamp, film_ids))
-
-
-def fresh_value(request, name: str) -> str:
-    """FRESH_VALUES[name] for this response, or its marker in a page being stored."""
-    marker, make = FRESH_VALUES[name]
-    return marker if getattr(request, "whole_page", None) is not None else make(request)
-
-
-def fresh_values(request) -> dict:
-    """Context processor: the CSRF token of a page being stored is a marker."""
-    if getattr(request, "whole_page", None) is None:
-        return {}
-    return {"csrf_token": FRESH_VALUES["csrf_token"][0]}
-
-
-def _servable_from_cache(request) -> bool:
+def _servable(environ: dict, cookies: dict) -> bool:
     return (
         settings.WHOLE_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
-        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+        and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        and not any(name in cookies for name in PERSONAL_COOKIES)
     )
 
 
-def _page_key(request) -> str:
-    parts = [request.scheme, request.get_host(), request.get_full_path(), get_language() or ""]
-    return f"page:{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}"
+def page_key(environ: dict) -> str:
+    """The key of the page a request asks for, from what Django builds that page from:
+    the scheme (and the proxy's header that may change it), the host, the path (which
+    holds the language) and the query string. Only pages rendered for a host Django
+    accepted are stored, so a key of any other host finds nothing."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    parts = [
+        environ.get("wsgi.url_scheme", ""),
+        environ.get(proxy_header[0], "") if proxy_header else "",
+        environ.get("HTTP_HOST", ""),
+        environ.get("SERVER_NAME", ""),
+        environ.get("SERVER_PORT", ""),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+    ]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return f"page:{STORED_PAGE_FORMAT}:{digest}"
 
 
-def _filled(request, stored: StoredPage) -> bytes:
-    content = stored.content
-    for name in stored.fresh:
-        marker, make = FRESH_VALUES[name]
-        content = content.replace(marker.encode(), make(request).encode())
-    return content
+# --- Serving ---------------------------------------------------------------------------
 
 
-def _serve(request, stored: StoredPage) -> HttpResponse:
-    return HttpResponse(_filled(request, stored), content_type=stored.content_type)
+def _lookup(environ: dict) -> "StoredPage | _Miss":
+    """The stored page, when its stamps are current; else what to render it with."""
+    key = page_key(environ)
+    stored, current = _stored_page_and_stamps(key)
+    if stored is not None and current == stored.stamps:
+        return stored
+    return _Miss(key, stored)
+
+
+# Set on the requests that WholePageMiddleware stores the pages of.
+_MIDDLEWARE = "whole_page_middleware"
+# Where WholePageFront leaves a page it found stale, so that it is not read again.
+_FRONT_MISS = "filmsite.whole_page_miss"
+
+
+class WholePageMiddleware:
+    """First in MIDDLEWARE: stores the pages `cached_whole_page` views render, with the
+    headers every other middleware gave them, and fills in their fresh values."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        setattr(request, _MIDDLEWARE, True)
+        response = self.get_response(request)
+        rendering = getattr(request, "whole_page", None)
+        if rendering is None or response.streaming:
+            return response
+        page = StoredPage.of(response, rendering.stamps)
+        if response.status_code == 200:
+            cache.set(rendering.key, page, TIMEOUT)
+            _remember_stamp_keys(rendering.key, page)
+        _fill(response, page, request.COOKIES)
+        return response
+
+
+class WholePageFront:
+    """Around the WSGI application: a stored page this process has met is served in one
+    round trip to the cache, before Django parses the request. Anything else, and a page
+    whose stamps changed, goes on to Django."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if _servable(environ, cookies) and page_key(environ) in _stamp_keys:
+            found = _lookup(environ)
+            if isinstance(found, StoredPage):
+                response = _response(found, cookies)
+                start_response("200 OK", _wsgi_headers(response))
+                return [response.content]
+            environ[_FRONT_MISS] = found
+        return self.application(environ, start_response)
+
+
+def _response(stored: StoredPage, cookies: dict) -> HttpResponse:
+    response = HttpResponse(headers=stored.headers)
+    _fill(response, stored, cookies)
+    return response
+
+
+def _wsgi_headers(response) -> list[tuple[str, str]]:
+    # As django.core.handlers.wsgi.WSGIHandler gives them.
+    cookies = [("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()]
+    return [*response.items(), *cookies]
+
+
+def _fill(response, stored: StoredPage, cookies: dict) -> None:
+    fresh = _Fresh(cookies)
+    response.content = stored.content_for(fresh)
+    response["Content-Length"] = str(len(response.content))
+    fresh.set_cookies(response)
+
+
+# --- Fresh values ----------------------------------------------------------------------
+
+
+class _Fresh:
+    """The values one response fills a stored page with, from the visitor's cookies."""
+
+    def __init__(self, cookies: dict):
+        self.cookies = cookies
+        self.csrf_secret = None
+
+    def value(self, name: str) -> str:
+        return self.csrf_token() if name == "csrf_token" else _new_comment_stamp()
+
+    def csrf_token(self) -> str:
+        """A token for the visitor's CSRF secret, or for a new one when they have none, as
+        django.middleware.csrf.get_token gives. Made here because Django draws each of
+        its 64 random characters with secrets.choice: 0.3 ms a page, as much as serving
+        the health check."""
+        if self.csrf_secret is None:  # one secret for every form of the page
+            secret = self.cookies.get(settings.CSRF_COOKIE_NAME, "")
+            if not _CSRF_SECRET.fullmatch(secret):
+                secret = _random_csrf_chars(CSRF_SECRET_LENGTH)
+            # Django sends the cookie whenever a page uses it, so it lasts another year.
+            self.csrf_secret = secret
+        return _masked(self.csrf_secret)
+
+    def set_cookies(self, response) -> None:
+        if self.csrf_secret is None:
+            return
+        # As CsrfViewMiddleware sets it.
+        response.set_cookie(
+            settings.CSRF_COOKIE_NAME,
+            self.csrf_secret,
+            max_age=settings.CSRF_COOKIE_AGE,
+            domain=settings.CSRF_COOKIE_DOMAIN,
+            path=settings.CSRF_COOKIE_PATH,
+            secure=settings.CSRF_COOKIE_SECURE,
+            httponly=settings.CSRF_COOKIE_HTTPONLY,
+            samesite=settings.CSRF_COOKIE_SAMESITE,
+        )
+
+
+_CSRF_SECRET = re.compile(f"[A-Za-z0-9]{{{CSRF_SECRET_LENGTH}}}")
+_CSRF_INDEX = {char: i for i, char in enumerate(CSRF_ALLOWED_CHARS)}
+# Random bytes to characters: the 248 lowest values (4 × 62) each to one character, so
+# every character is as likely; the 8 highest are dropped.
+_CSRF_BYTES_TO_CHARS = bytes(CSRF_ALLOWED_CHARS.encode()[b % 62] for b in range(248)) + bytes(8)
+_CSRF_DROPPED = bytes(range(248, 256))
+
+
+def _random_csrf_chars(length: int) -> str:
+    chars = b""
+    while len(chars) < length:
+        chars += secrets.token_bytes(length).translate(_CSRF_BYTES_TO_CHARS, _CSRF_DROPPED)
+    return chars[:length].decode()
+
+
+def _masked(secret: str) -> str:
+    # django.middleware.csrf._mask_cipher_secret: a new mask on each response, so the
+    # token in a page never repeats (a compressed page cannot give the secret away).
+    mask = _random_csrf_chars(CSRF_SECRET_LENGTH)
+    n = len(CSRF_ALLOWED_CHARS)
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[x] + _CSRF_INDEX[y]) % n]
+        for x, y in zip(secret, mask, strict=True)
+    )
+    return mask + cipher

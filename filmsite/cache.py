@@ -1,8 +1,12 @@
-"""Django's Redis cache backend, keeping its Redis client.
+"""Django's Redis cache backend, keeping its Redis client and skipping memcached's checks.
 
 Django's backend makes a new `redis.Redis` client for every call, around the same pool of
 connections; making one costs more than the round trip to Redis (0.15 ms), and a page
 served whole from the cache makes two calls. A client is safe to share between threads.
+
+It also checks every key for what memcached would refuse (250 characters, spaces and
+control characters) and warns: Redis takes any key, and a page from the cache reads a
+dozen keys, 5 µs each.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -26,3 +30,6 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ClientKeepingRedisCacheClient
+
+    def validate_key(self, key):
+        pass

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 
@@ -79,6 +81,33 @@ def no_whole_pages(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache (pages, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise  # CI starts Redis (.ci/run): a missing server is a failure, not a skip
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "filmsite.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "filmsite-tests",
+        }
+    }
     from django.core.cache import cache
 
     cache.clear()

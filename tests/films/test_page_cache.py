@@ -1,8 +1,6 @@
 """The film page's similar films are cached, and the cache never shows stale data: with
 the pieces cached on their own and with whole pages (films/whole_pages.py)."""
 
-import os
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -138,33 +136,6 @@ def test_a_credit_edited_on_its_own_shows_on_the_film_page(
     assert response.status_code == 302
     assert "Ann Actor" not in film_details(client, figgis[0])
     assert "Ann Actor" in film_details(client, other)
-
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def redis_cache(settings):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            raise  # CI starts Redis (.ci/run): a missing server is a failure, not a skip
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "filmsite.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "filmsite-tests",
-        }
-    }
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_with_redis_a_vote_shows_on_the_next_visit_too(either_cache, redis_cache, client, figgis):

@@ -2,6 +2,9 @@
 visitors the page does not vary for, and never after what they show has changed."""
 
 import re
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.db import connection
@@ -9,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from films import whole_pages
 from films.community import vote_submit
 from films.forms import FormStamp
 from films.models import Comment, Credit, Film, Person
@@ -18,7 +22,7 @@ from recommendations.services import build_all
 from tests.films.community import aged_stamp, post_comment, rate, visible_text
 from tests.recommendations.catalog import add_bare_films, add_films_credited_to
 
-MARKERS = [marker for marker, _ in FRESH_VALUES.values()]
+MARKERS = list(FRESH_VALUES.values())
 
 
 @pytest.fixture(autouse=True)
@@ -190,3 +194,141 @@ def test_credits_deleted_by_an_admin_action_leave_the_lists(admin_client, client
 
     assert not Credit.objects.filter(pk__in=credits).exists()
     assert "Mike Figgis" not in visible_text(visit(client, NINETIES)[0])
+
+
+# --- In front of Django: filmsite.wsgi.application, as gunicorn runs it ------------------
+
+
+@dataclass
+class FrontResponse:
+    status: str
+    headers: list[tuple[str, str]]
+    html: str
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def cookie(self, name: str) -> str | None:
+        cookies = [v for k, v in self.headers if k == "Set-Cookie"]
+        found = [SimpleCookie(c)[name] for c in cookies if name in SimpleCookie(c)]
+        return found[0].value if found else None
+
+    def token(self) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.html).group(1)
+
+
+@pytest.fixture
+def front(redis_cache):
+    """The WSGI application gunicorn serves, called in the test's process, with the cache
+    every process shares in production."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from filmsite.wsgi import application
+
+    # As Django's test client does: the test's transaction outlives each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    whole_pages._stamp_keys.clear()  # no page met before this test
+    yield application
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def through(front, path, cookie="") -> FrontResponse:
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver"}
+    if cookie:
+        environ["HTTP_COOKIE"] = cookie
+    setup_testing_defaults(environ)
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(status=status, headers=headers)
+
+    body = b"".join(front(environ, start_response))
+    return FrontResponse(started["status"], started["headers"], body.decode())
+
+
+def test_the_front_serves_a_page_it_has_met_without_django(front, figgis, monkeypatch):
+    url = figgis[0].get_absolute_url()
+    rendered = [through(front, url) for _ in range(2)][-1]
+
+    def django(environ, start_response):
+        raise AssertionError(f"{environ['PATH_INFO']} reached Django")
+
+    monkeypatch.setattr(front, "application", django)
+    with CaptureQueriesContext(connection) as queries:
+        served = through(front, url)
+
+    assert served.status == "200 OK" and len(queries) == 0
+    assert without_fresh_values(served.html) == without_fresh_values(rendered.html)
+    assert not any(marker in served.html for marker in MARKERS)
+    # The headers Django and its middleware gave the page (the security ones among them).
+    assert {k: v for k, v in served.headers if k != "Set-Cookie"} == {
+        k: v for k, v in rendered.headers if k != "Set-Cookie"
+    }
+    assert served.header("X-Frame-Options") == "DENY"
+    assert served.header("Vary") == "Cookie, Accept-Language"
+    assert int(served.header("Content-Length")) == len(served.html.encode())
+
+
+def test_django_accepts_the_csrf_tokens_of_a_page_from_the_front(front, figgis):
+    url = figgis[0].get_absolute_url()
+    served = [through(front, url) for _ in range(3)][-1]
+    secret = served.cookie("csrftoken")
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', served.html)
+    assert secret and len(set(tokens)) == 2  # the vote form's and the comment form's
+
+    for stars, token in zip((4, 5), tokens, strict=True):
+        browser = Client(enforce_csrf_checks=True)
+        browser.cookies["csrftoken"] = secret
+        response = rate(browser, figgis[0], stars=stars, csrfmiddlewaretoken=token)
+        assert response.status_code == 302
+
+    assert Film.objects.get(pk=figgis[0].pk).votes_count == 2
+
+
+def test_a_visitor_keeps_their_csrf_secret_on_pages_from_the_front(front, figgis):
+    url = figgis[0].get_absolute_url()
+    secret = "Abc123" * 5 + "xy"
+    pages = [through(front, url, cookie=f"csrftoken={secret}") for _ in range(4)]
+
+    assert {page.cookie("csrftoken") for page in pages} == {secret}
+    assert len({page.token() for page in pages}) == 4  # masked afresh each time
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["csrftoken"] = secret
+    response = rate(browser, figgis[0], stars=2, csrfmiddlewaretoken=pages[-1].token())
+    assert response.status_code == 302
+
+
+def test_after_a_vote_the_front_serves_the_new_rating(front, figgis):
+    url = figgis[0].get_absolute_url()
+    for _ in range(3):
+        assert "from 1 rating" not in through(front, url).html
+
+    vote_submit(film_id=figgis[1].pk, visitor=Visitor(cookie_id="f" * 24), stars=5)
+
+    similar = through(front, url).html.split('id="similar"')[1]
+    assert "100% · 5.0/5" in similar
+
+
+def test_the_front_leaves_other_requests_to_django(front, figgis, monkeypatch):
+    url = figgis[0].get_absolute_url()
+    for _ in range(3):
+        through(front, url)
+    voter = Client()
+    rate(voter, figgis[0], stars=3)
+    visitor_cookie = f"filmsite_visitor={voter.cookies['filmsite_visitor'].value}"
+
+    def no_stored_pages(key):
+        raise AssertionError("looked up in the cache of whole pages")
+
+    monkeypatch.setattr(whole_pages, "_stored_page_and_stamps", no_stored_pages)
+
+    assert through(front, reverse("films:health")).html == "ok"
+    own = through(front, url, cookie=visitor_cookie)
+    assert own.status == "200 OK" and "You gave it 3 stars" in visible_text_of(own.html)
+
+
+def visible_text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
