@@ -388,6 +388,9 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
                     pages[kind.name] = {"what": kind.what, "missing": True}
                     continue
                 print(f"  {kind.name}: {len(paths):,} URLs for {args.duration:g} s...", flush=True)
+                if kind.warm:
+                    for path in paths:
+                        _status(port, path)
                 _wrk(wrk, port, listing, args.connections, min(2.0, args.duration))  # warm-up
                 figures = _wrk(wrk, port, listing, args.connections, args.duration)
                 pages[kind.name] = {"what": kind.what, "urls": len(paths), **figures}
