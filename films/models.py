@@ -181,6 +181,15 @@ class ReleaseDatePrecision(models.TextChoices):
     DAY = "day", "Day"
 
 
+# The actors a film card names (films.cards reads the same).
+LEAD_ACTORS = 6
+
+
+def best_known_first(film_count: int, name: str) -> tuple:
+    """Sort key of a cast the source gives without billing order: most films first."""
+    return (-film_count, name)
+
+
 def film_card_prefetches():
     """What a film card or page shows besides the film row, one query each.
 
@@ -339,11 +348,11 @@ class Film(models.Model):
         credits = self._credits(Credit.Role.ACTOR)
         if self.cast_in_billing_order:
             return credits
-        return sorted(credits, key=lambda c: (-c.person.film_count, c.person.name))
+        return sorted(credits, key=lambda c: best_known_first(c.person.film_count, c.person.name))
 
     @property
     def lead_actors(self):
-        return [c.person for c in self.cast[:6]]
+        return [c.person for c in self.cast[:LEAD_ACTORS]]
 
 
 class Credit(models.Model):

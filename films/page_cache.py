@@ -10,11 +10,10 @@ that are no longer asked for simply expire.
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from films.models import film_card_prefetches
+from films.cards import card_facts
 
 TIMEOUT = 24 * 60 * 60
 
@@ -72,21 +71,20 @@ def film_card_key(film) -> str:
     return f"film-card:{film.pk}:{film.updated_at.timestamp()}:{get_language() or ''}"
 
 
-def add_card_bodies(films, request, *, prefetch_with=()) -> None:
+def add_card_bodies(films, request) -> None:
     """Give each film its card's body (facts, rating, synopsis) as `card_body`, from the
     cache when it holds the card for the film's updated_at; only the others have their
-    genres, themes, countries and credits read (one query each) and are rendered. A card
-    is the same on every list, search and similar page: rendered once, not on every
-    page. `prefetch_with`: films that need the same relations read anyway (the film of
-    a similar page), read in the same queries."""
+    facts read (films.cards: four queries for them all) and are rendered. A card is the
+    same on every list, search and similar page: rendered once, not on every page."""
     keys = {film.pk: film_card_key(film) for film in films}
     bodies = cache.get_many(list(keys.values())) if keys else {}
     missing = [film for film in films if keys[film.pk] not in bodies]
-    if missing or prefetch_with:
-        prefetch_related_objects([*prefetch_with, *missing], *film_card_prefetches())
     if missing:
+        facts = card_facts(missing, get_language() or "")
         rendered = {
-            keys[film.pk]: render_to_string("includes/film_card_body.html", {"film": film}, request)
+            keys[film.pk]: render_to_string(
+                "includes/film_card_body.html", {"film": film, "facts": facts[film.pk]}, request
+            )
             for film in missing
         }
         cache.set_many(rendered, TIMEOUT)

@@ -58,8 +58,8 @@ def film_detail(request, slug, pk):
     # Queries, with both cached parts fresh: the film, its recommendations row, the id and
     # updated_at of the films it suggests (they key the cache), the newest public comments
     # with their total; for a visitor who has voted or commented before, their own vote.
-    # A miss adds the suggested films, their and the film's genres, themes, countries and
-    # credits, and the film's languages.
+    # A miss adds the film's genres, themes, countries, credits and languages, and the
+    # suggested films with their cards' facts (films.cards) for the cards not cached.
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:
         return redirection
@@ -73,12 +73,11 @@ def film_detail(request, slug, pk):
     cached = page_cache.get_many([parts_key, section_key])
     parts, section = cached.get(parts_key), cached.get(section_key)
     if parts is None or section is None:
+        # The film's own relations: its details show them, the reasons name them.
+        prefetch_related_objects([film], *film_card_prefetches())
         if section is None:
             similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE)
-            # The film's relations are read with the cards' (the reasons name them).
-            page_cache.add_card_bodies(similar.films, request, prefetch_with=[film])
-        else:
-            prefetch_related_objects([film], *film_card_prefetches())
+            page_cache.add_card_bodies(similar.films, request)
         if parts is None:
             parts = _film_parts(request, film)
             page_cache.set(parts_key, parts)
@@ -136,7 +135,8 @@ def film_similar(request, slug, pk):
     page = paginate(request, matching)
     by_id = {f.id: f for f in similar.films}
     page.object_list = [by_id[i] for i in page.object_list]
-    page_cache.add_card_bodies(page.object_list, request, prefetch_with=[film])
+    page_cache.add_card_bodies(page.object_list, request)
+    prefetch_related_objects([film], *film_card_prefetches())  # the reasons name them
     whole_pages.shows_films(request, [suggested.id for suggested in page.object_list])
     for suggested in page.object_list:
         suggested.reason_phrases = reasons(film, suggested.reasons)

@@ -306,16 +306,15 @@ def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
 #   1. the film (films_film by pk)
 #   2. its recommendations row (recommendations_filmrecommendations)
 #   3. the id and updated_at of the suggested films, which key the cache (films_film)
-#   4. the suggested films (films_film WHERE id IN ...)
-#   5. genres of the film and its suggestions
-#   6. themes
-#   7. countries
-#   8. credits with their people
-#   9. the film's languages
-#  10. the newest public comments with their total (films_comment); a visitor who has
+#   4-7. the film's genres, themes, countries, and credits with their people
+#   8. the suggested films (films_film WHERE id IN ...)
+#   9-12. their cards' facts as plain values (films.cards): directors and lead actors,
+#      genres, themes, countries
+#  13. the film's languages
+#  14. the newest public comments with their total (films_comment); a visitor who has
 #      voted or commented before adds one more: their own vote
-# Next visits, with the film's details and its similar section cached: 1, 2, 3 and 10.
-FILM_PAGE_QUERIES = 10
+# Next visits, with the film's details and its similar section cached: 1, 2, 3 and 14.
+FILM_PAGE_QUERIES = 14
 CACHED_FILM_PAGE_QUERIES = 4
 
 
@@ -343,11 +342,15 @@ def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
             "films_film",
             "recommendations_filmrecommendations",
             "films_film",
-            "films_film",
             "films_genre",
             "films_theme",
             "films_country",
             "films_credit",
+            "films_film",
+            "films_credit",
+            "films_film_genres",
+            "films_film_themes",
+            "films_film_countries",
             "films_language",
             "films_comment",
         ]
@@ -627,9 +630,10 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
 # Queries of the similar films page, whatever the number of suggestions:
 #   1. the film, 2. its recommendations row, 3. the suggested films,
 #   4. the ids of the suggestions matching the filters,
-#   5-8. genres, themes, countries and credits of the film and the page's films,
-#   9-10. the countries and genres offered by the filters.
-SIMILAR_PAGE_QUERIES = 10
+#   5-8. the cards' facts of the page's films (films.cards),
+#   9-12. genres, themes, countries and credits of the film (the reasons name them),
+#   13-14. the countries and genres offered by the filters.
+SIMILAR_PAGE_QUERIES = 14
 
 
 def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(

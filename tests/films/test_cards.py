@@ -1,0 +1,64 @@
+"""Film cards (films.cards, includes/film_card_body.html): the facts they name, in the
+order the film page gives them, escaped, and in the page's language."""
+
+import pytest
+
+from films.models import Country, Film, Person
+from tests.conftest import make_film
+from tests.films.test_search import page
+
+# Whitenoise warns that collectstatic has not been run; pages need no static files here.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+def card_facts_on_a_list(client, url) -> dict[str, str]:
+    card = page(client.get(url)).find("article", "film-card")
+    return dict(zip(card.texts("dt"), card.texts("dd"), strict=True))
+
+
+def drama_card(client) -> dict[str, str]:
+    return card_facts_on_a_list(client, "/genre/drama/")
+
+
+CAST = [f"Actor {n}" for n in range(1, 10)]
+
+
+def test_a_card_names_the_first_six_actors_in_billing_order(client, db):
+    make_film(title="Billed", genres=["Drama"], cast=CAST)
+
+    assert drama_card(client)["Actors"] == ", ".join(CAST[:6])
+
+
+def test_without_billing_order_a_card_names_the_six_best_known_as_the_film_page(client, db):
+    film = make_film(title="Unbilled", genres=["Drama"], cast=CAST, cast_in_billing_order=False)
+    for n, name in enumerate(CAST):
+        Person.objects.filter(name=name).update(film_count=n)  # Actor 9 in the most films
+    Film.objects.filter(pk=film.pk).update(title="Unbilled, renamed")  # a fresh card
+
+    best_known = [f"Actor {n}" for n in range(9, 3, -1)]
+    assert drama_card(client)["Actors"] == ", ".join(best_known)
+    cast = page(client.get(film.get_absolute_url())).find("section", "cast")
+    assert cast.texts("a")[:6] == best_known
+
+
+def test_names_from_the_catalog_are_escaped_on_cards_and_film_pages(client, db):
+    hostile = '<script>alert("x")</script> & Co'
+    film = make_film(title="Hostile", genres=["Drama"], directors=[hostile], themes=[hostile])
+
+    for url in ("/genre/drama/", film.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html
+    assert drama_card(client)["Directed by"] == hostile
+
+
+def test_a_card_on_a_french_page_names_countries_in_french_and_links_french_pages(client, db):
+    Country.objects.create(code="US", name="United States")
+    make_film(title="Heat", genres=["Drama"], countries=["US"])
+    drama_card(client)  # the English card, cached first
+
+    card = page(client.get("/fr/genre/drama/")).find("article", "film-card")
+    assert ("États-Unis", "/fr/country/us/") in card.links()
+    assert ("United States", "/country/us/") in page(client.get("/genre/drama/")).find(
+        "article", "film-card"
+    ).links()
