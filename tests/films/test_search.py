@@ -233,12 +233,17 @@ def test_an_exact_original_title_counts_as_an_exact_match(client, db):
     ]
 
 
-def test_one_or_two_letters_only_find_the_start_of_a_word(client, db):
+def test_up_to_three_letters_only_find_the_start_of_a_word(client, db):
     make_people_with_films({"Ed Harris": 2, "Fred Ward": 5, "Edward Norton": 3})
 
     assert people_results(search(client, "ed")) == [
         "Edward Norton (3 films)",
         "Ed Harris (2 films)",
+    ]
+    assert people_results(search(client, "war")) == ["Fred Ward (5 films)"]
+    assert people_results(search(client, "ward")) == [
+        "Fred Ward (5 films)",
+        "Edward Norton (3 films)",
     ]
 
 
