@@ -272,6 +272,23 @@ def test_the_front_serves_a_page_it_has_met_without_django(front, figgis, monkey
     assert int(served.header("Content-Length")) == len(served.html.encode())
 
 
+@pytest.mark.parametrize("secure", [False, True])
+def test_the_front_sets_the_csrf_cookie_as_django_does(front, figgis, settings, secure):
+    settings.CSRF_COOKIE_SECURE = secure
+    settings.CSRF_COOKIE_DOMAIN = "testserver"
+    url = figgis[0].get_absolute_url()
+    rendered, _, served = [through(front, url) for _ in range(3)]
+
+    def attributes(response):
+        cookie = SimpleCookie(response.header("Set-Cookie"))["csrftoken"]
+        return {k: v for k, v in cookie.items() if k != "expires"}
+
+    assert attributes(served) == attributes(rendered)
+    assert bool(attributes(served)["secure"]) is secure
+    assert attributes(served)["domain"] == "testserver"
+    assert attributes(served)["max-age"] == str(settings.CSRF_COOKIE_AGE)
+
+
 def test_django_accepts_the_csrf_tokens_of_a_page_from_the_front(front, figgis):
     url = figgis[0].get_absolute_url()
     served = [through(front, url) for _ in range(3)][-1]
