@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from films.codes import translate_country_name
-from films.models import LEAD_ACTORS, Credit, Film, best_known_first, page_url
+from films.models import LEAD_ACTORS, Credit, Film, best_known_first, page_url_maker
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,18 @@ def card_facts(films: list[Film], language: str) -> dict[int, CardFacts]:
     if not facts:
         return facts
     _add_people(facts, films)
+    genre_url, theme_url = (
+        page_url_maker("films:genre", "slug"),
+        page_url_maker("films:theme", "slug"),
+    )
     for film_id, name, slug in _named(Film.genres.through, "genre", facts):
-        facts[film_id].genres.append(CardLink(page_url("films:genre", slug=slug), name))
+        facts[film_id].genres.append(CardLink(genre_url(slug), name))
     for film_id, name, slug in _named(Film.themes.through, "theme", facts):
-        facts[film_id].themes.append(CardLink(page_url("films:theme", slug=slug), name))
+        facts[film_id].themes.append(CardLink(theme_url(slug), name))
+    country_url = page_url_maker("films:country", "code")
     for film_id, name, code in _named(Film.countries.through, "country", facts, "code"):
-        url = page_url("films:country", code=code.lower())
-        facts[film_id].countries.append(CardLink(url, translate_country_name(name, language)))
+        link = CardLink(country_url(code.lower()), translate_country_name(name, language))
+        facts[film_id].countries.append(link)
     return facts
 
 
@@ -81,9 +86,10 @@ def _add_people(facts: dict, films: list[Film]) -> None:
             "film_id", "role", "person_id", "person__slug", "person__name", "person__film_count"
         )
     )
+    person_url = page_url_maker("films:person", "slug", "pk")
     actors = defaultdict(list)
     for film_id, role, person_id, slug, name, film_count in credits:
-        link = CardLink(page_url("films:person", slug=slug, pk=person_id), name)
+        link = CardLink(person_url(slug, person_id), name)
         if role == Credit.Role.DIRECTOR:
             facts[film_id].directors.append(link)
         else:
