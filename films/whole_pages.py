@@ -23,9 +23,11 @@ request: that costs less than Django's health check.
 
 import functools
 import hashlib
+import logging
 import re
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
@@ -41,15 +43,21 @@ from django.utils.http import http_date
 
 from films import visitors
 
+logger = logging.getLogger(__name__)
+
 CATALOG = "stamp:catalog"
 RATINGS = "stamp:ratings"
 TIMEOUT = 24 * 60 * 60
-# Stored for a stamp first read after the render: no current stamp equals it.
+# Stored for a stamp the page was found to show only during its render, so not read
+# before it: no current stamp equals it, and the next request renders the page again.
 UNVERIFIED = ""
 
-# Cookies that make a page the visitor's own: their session (signed in, or a message
-# kept there), a message waiting, their votes and comments.
-PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, visitors.COOKIE_NAME)
+
+def _personal_cookies() -> tuple[str, ...]:
+    """Cookies that make a page the visitor's own: their session (signed in, or a message
+    kept there), a message waiting, their votes and comments."""
+    return (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, visitors.COOKIE_NAME)
+
 
 # What a page being stored holds in place of the values each response gets afresh.
 FRESH_VALUES = {
@@ -104,7 +112,8 @@ def read_stamps(keys) -> dict[str, int]:
 @dataclass
 class _Rendering:
     key: str
-    stamps: set[str] | dict[str, int | str] = field(default_factory=set)
+    shows: set[str]  # the stamps of what the page shows, as the view finds out
+    stamps: dict[str, int | str] = field(default_factory=dict)  # read before the render
 
 
 @dataclass
@@ -122,17 +131,20 @@ def cached_whole_page(stamps):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not (hasattr(request, _MIDDLEWARE) and _servable(request.META, request.COOKIES)):
+            stored_here = hasattr(request, _MIDDLEWARE_ON)
+            if not (stored_here and _servable(request.META, request.COOKIES)):
                 return view(request, *args, **kwargs)
             found = request.META.pop(_FRONT_MISS, None) or _lookup(request.META)
             if isinstance(found, StoredPage):
-                return _response(found, request.COOKIES)
+                response = HttpResponse(headers=found.headers)
+                _fill(response, found, _Fresh.for_request(request))
+                return response
             every_page = set(stamps(**kwargs))
             read = read_stamps(set(found.stored.stamps) if found.stored else every_page)
-            request.whole_page = rendering = _Rendering(key=found.key, stamps=every_page)
+            request.whole_page = rendering = _Rendering(key=found.key, shows=every_page)
             response = view(request, *args, **kwargs)
             # WholePageMiddleware stores it with the stamps read before the render.
-            rendering.stamps = {key: read.get(key, UNVERIFIED) for key in rendering.stamps}
+            rendering.stamps = {key: read.get(key, UNVERIFIED) for key in rendering.shows}
             # The same URL gives a page of their own to visitors with personal cookies.
             patch_vary_headers(response, ("Cookie",))
             return response
@@ -160,7 +172,7 @@ def shows_films(request, film_ids) -> None:
     """The page being rendered shows these films' ratings or comments."""
     rendering = getattr(request, "whole_page", None)
     if rendering is not None:
-        rendering.stamps.update(map(film_stamp, film_ids))
+        rendering.shows.update(map(film_stamp, film_ids))
 
 
 def fresh_value(request, name: str) -> str:
@@ -223,28 +235,34 @@ def _stored_page_and_stamps(key: str) -> tuple[StoredPage | None, dict]:
     stored = found.pop(key, None)
     if stored is not None and stored.stamps.keys() != set(stamp_keys):
         found = cache.get_many(list(stored.stamps))
+    if stored is not None:
         _remember_stamp_keys(key, stored)
     return stored, found
 
 
 # Which stamps each page was stored with, as this process last saw: a page and its stamps
 # are then read in one round trip to the cache. Only which keys to read; their values
-# always come from the cache. WholePageFront looks up only the pages listed here.
-_stamp_keys: dict[str, tuple[str, ...]] = {}
+# always come from the cache. WholePageFront looks up only the pages listed here. The
+# pages met least recently are forgotten first.
+_stamp_keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 MAX_PAGES_REMEMBERED = 20_000
 
 
 def _remember_stamp_keys(key: str, stored: StoredPage) -> None:
-    if len(_stamp_keys) >= MAX_PAGES_REMEMBERED:
-        _stamp_keys.clear()
     _stamp_keys[key] = tuple(stored.stamps)
+    _stamp_keys.move_to_end(key)
+    if len(_stamp_keys) > MAX_PAGES_REMEMBERED:
+        _stamp_keys.popitem(last=False)
 
 
 def _servable(environ: dict, cookies: dict) -> bool:
+    # GET only: a view may refuse HEAD (require_GET), and the front could not tell.
+    # CSRF_USE_SESSIONS keeps the CSRF secret in a session, which these visitors lack.
     return (
         settings.WHOLE_PAGE_CACHE
-        and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-        and not any(name in cookies for name in PERSONAL_COOKIES)
+        and environ.get("REQUEST_METHOD") == "GET"
+        and not settings.CSRF_USE_SESSIONS
+        and not any(name in cookies for name in _personal_cookies())
     )
 
 
@@ -264,7 +282,7 @@ def page_key(environ: dict) -> str:
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
     ]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
     return f"page:{STORED_PAGE_FORMAT}:{digest}"
 
 
@@ -281,8 +299,9 @@ def _lookup(environ: dict) -> "StoredPage | _Miss":
 
 
 # Set on the requests that WholePageMiddleware stores the pages of.
-_MIDDLEWARE = "whole_page_middleware"
-# Where WholePageFront leaves a page it found stale, so that it is not read again.
+_MIDDLEWARE_ON = "whole_page_middleware_on"
+# Where WholePageFront leaves what it found for a page it could not serve (stale or not
+# stored), so that the view does not read it again.
 _FRONT_MISS = "filmsite.whole_page_miss"
 
 
@@ -294,7 +313,7 @@ class WholePageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        setattr(request, _MIDDLEWARE, True)
+        setattr(request, _MIDDLEWARE_ON, True)
         response = self.get_response(request)
         rendering = getattr(request, "whole_page", None)
         if rendering is None or response.streaming:
@@ -303,7 +322,7 @@ class WholePageMiddleware:
         if response.status_code == 200:
             cache.set(rendering.key, page, TIMEOUT)
             _remember_stamp_keys(rendering.key, page)
-        _fill(response, page, request.COOKIES)
+        _fill(response, page, _Fresh.for_request(request))
         return response
 
 
@@ -318,7 +337,11 @@ class WholePageFront:
     def __call__(self, environ, start_response):
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
         if _servable(environ, cookies) and page_key(environ) in _stamp_keys:
-            found = _lookup(environ)
+            try:
+                found = _lookup(environ)
+            except Exception:  # the cache is out of reach: Django answers, or says why not
+                logger.exception("Whole pages: the cache could not be read")
+                return self.application(environ, start_response)
             if isinstance(found, StoredPage):
                 fresh = _Fresh(cookies)
                 content = found.content_for(fresh)
@@ -331,14 +354,7 @@ class WholePageFront:
         return self.application(environ, start_response)
 
 
-def _response(stored: StoredPage, cookies: dict) -> HttpResponse:
-    response = HttpResponse(headers=stored.headers)
-    _fill(response, stored, cookies)
-    return response
-
-
-def _fill(response, stored: StoredPage, cookies: dict) -> None:
-    fresh = _Fresh(cookies)
+def _fill(response, stored: StoredPage, fresh: "_Fresh") -> None:
     response.content = stored.content_for(fresh)
     response["Content-Length"] = str(len(response.content))
     if fresh.csrf_secret is not None:
@@ -349,9 +365,11 @@ def _cookie_header(key, value, *, max_age, path, domain, secure, httponly, sames
     """The Set-Cookie header that HttpResponse.set_cookie() would give, without making a
     response for it (a third of the time of a page from the cache)."""
     morsel = SimpleCookie({key: value})[key]
-    morsel["expires"] = http_date(time.time() + max_age)
-    morsel["max-age"] = max_age
-    morsel["path"] = path
+    if max_age is not None:  # else a cookie for the browser's session
+        morsel["expires"] = http_date(time.time() + max_age)
+        morsel["max-age"] = int(max_age)
+    if path is not None:
+        morsel["path"] = path
     if domain is not None:
         morsel["domain"] = domain
     if secure:
@@ -359,6 +377,8 @@ def _cookie_header(key, value, *, max_age, path, domain, secure, httponly, sames
     if httponly:
         morsel["httponly"] = True
     if samesite:
+        if samesite.lower() not in ("lax", "none", "strict"):
+            raise ValueError('samesite must be "lax", "none", or "strict".')
         morsel["samesite"] = samesite
     return morsel.output(header="")
 
@@ -369,9 +389,15 @@ def _cookie_header(key, value, *, max_age, path, domain, secure, httponly, sames
 class _Fresh:
     """The values one response fills a stored page with, from the visitor's cookies."""
 
-    def __init__(self, cookies: dict):
+    def __init__(self, cookies: dict, csrf_secret: str | None = None):
         self.cookies = cookies
-        self.csrf_secret = None
+        self.csrf_secret = csrf_secret
+
+    @classmethod
+    def for_request(cls, request) -> "_Fresh":
+        # The secret CsrfViewMiddleware holds for the request, when it has read or made
+        # one: it sets the cookie to that one on the way out.
+        return cls(request.COOKIES, csrf_secret=request.META.get("CSRF_COOKIE"))
 
     def value(self, name: str) -> str:
         return self.csrf_token() if name == "csrf_token" else _new_comment_stamp()

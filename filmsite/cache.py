@@ -1,8 +1,8 @@
 """Django's Redis cache backend, keeping its Redis client and skipping memcached's checks.
 
 Django's backend makes a new `redis.Redis` client for every call, around the same pool of
-connections; making one costs more than the round trip to Redis (0.15 ms), and a page
-served whole from the cache makes two calls. A client is safe to share between threads.
+connections; making one (0.15 ms) costs more than the one round trip to Redis that serves a
+page whole from the cache. A client is safe to share between threads.
 
 It also checks every key for what memcached would refuse (250 characters, spaces and
 control characters) and warns: Redis takes any key, and a page from the cache reads a

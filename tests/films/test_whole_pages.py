@@ -219,24 +219,25 @@ class FrontResponse:
 
 @pytest.fixture
 def front(redis_cache):
-    """The WSGI application gunicorn serves, called in the test's process, with the cache
-    every process shares in production."""
+    """The WSGI application gunicorn serves, called in the test's process (`through`), with
+    the cache every process shares in production."""
+    from filmsite.wsgi import application
+
+    whole_pages._stamp_keys.clear()  # no page met before this test
+    return application
+
+
+def through(front, path, cookie="", method="GET") -> FrontResponse:
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
-    from filmsite.wsgi import application
-
-    # As Django's test client does: the test's transaction outlives each request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    whole_pages._stamp_keys.clear()  # no page met before this test
-    yield application
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-def through(front, path, cookie="") -> FrontResponse:
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver"}
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_HOST": "testserver",
+    }
     if cookie:
         environ["HTTP_COOKIE"] = cookie
     setup_testing_defaults(environ)
@@ -245,7 +246,19 @@ def through(front, path, cookie="") -> FrontResponse:
     def start_response(status, headers, exc_info=None):
         started.update(status=status, headers=headers)
 
-    body = b"".join(front(environ, start_response))
+    # As Django's test client does for each request: the test's transaction outlives it.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = front(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):  # as a WSGI server does
+                result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return FrontResponse(started["status"], started["headers"], body.decode())
 
 
@@ -272,9 +285,10 @@ def test_the_front_serves_a_page_it_has_met_without_django(front, figgis, monkey
     assert int(served.header("Content-Length")) == len(served.html.encode())
 
 
-@pytest.mark.parametrize("secure", [False, True])
-def test_the_front_sets_the_csrf_cookie_as_django_does(front, figgis, settings, secure):
+@pytest.mark.parametrize("secure, age", [(False, 3600), (True, 31449600), (True, None)])
+def test_the_front_sets_the_csrf_cookie_as_django_does(front, figgis, settings, secure, age):
     settings.CSRF_COOKIE_SECURE = secure
+    settings.CSRF_COOKIE_AGE = age  # None: a cookie for the browser's session
     settings.CSRF_COOKIE_DOMAIN = "testserver"
     url = figgis[0].get_absolute_url()
     rendered, _, served = [through(front, url) for _ in range(3)]
@@ -286,7 +300,50 @@ def test_the_front_sets_the_csrf_cookie_as_django_does(front, figgis, settings, 
     assert attributes(served) == attributes(rendered)
     assert bool(attributes(served)["secure"]) is secure
     assert attributes(served)["domain"] == "testserver"
-    assert attributes(served)["max-age"] == str(settings.CSRF_COOKIE_AGE)
+    assert attributes(served)["max-age"] == ("" if age is None else str(age))
+    assert ("expires=" in served.header("Set-Cookie")) is (age is not None)
+
+
+def test_a_visitor_with_a_malformed_csrf_cookie_gets_a_token_that_works(figgis):
+    url = figgis[0].get_absolute_url()
+    for _ in range(2):  # rendered, then rendered with every stamp and stored
+        visit(Client(), url)
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["csrftoken"] = "not-a-csrf-secret"
+    response, queries = visit(browser, url)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+
+    assert queries == 0  # the stored page, served by Django
+    assert rate(browser, figgis[0], stars=4, csrfmiddlewaretoken=token.group(1)).status_code == 302
+
+
+def test_the_front_leaves_head_requests_to_django(front, figgis):
+    search = f"{reverse('films:search')}?q=figgis"
+    for _ in range(3):
+        assert through(front, search).status == "200 OK"
+
+    # The search view answers GET only, as Django says.
+    assert through(front, search, method="HEAD").status.startswith("405")
+
+
+def test_the_front_leaves_the_page_to_django_when_the_cache_is_out_of_reach(
+    front, figgis, monkeypatch
+):
+    url = figgis[0].get_absolute_url()
+    for _ in range(3):
+        through(front, url)
+
+    def unreachable(key):
+        raise ConnectionError("Redis is down")
+
+    def django(environ, start_response):
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"Django answered"]
+
+    monkeypatch.setattr(whole_pages, "_stored_page_and_stamps", unreachable)
+    monkeypatch.setattr(front, "application", django)
+
+    assert through(front, url).html == "Django answered"
 
 
 def test_django_accepts_the_csrf_tokens_of_a_page_from_the_front(front, figgis):
