@@ -72,12 +72,40 @@ def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str, 
         )
 
     may_be_misspelt = _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH
-    if first is not None:  # one query, a second only when nothing matched
+    if first is not None:
+        starting = _starting_with(queryset, fields, query, popularity, first)
+        if len(starting) == first:
+            return starting
         results = list(found[:first])
         return results or (list(near_spellings()[:first]) if may_be_misspelt else [])
     if may_be_misspelt and not _any(found):
         return near_spellings()
     return found
+
+
+def _starting_with(queryset: QuerySet, fields: list[str], query: str, popularity: str, first):
+    """The `first` best titles or names that start with the query, exact ones first: when
+    there are that many, they are the first results, since every other match ranks below.
+
+    A word of a title can be in 5,000 titles: ranking them all reads 5,000 film rows. Those
+    that start with it come from an index on each field in order, which holds the
+    popularity and the id too (migration 0006): PostgreSQL reads no row but the few shown.
+    """
+    model = queryset.model
+    per_field = [
+        model.objects.filter(**{f"{field}__startswith": query})
+        .annotate(exact=Case(When(**{field: query}, then=Value(0)), default=Value(1)))
+        .order_by()  # not by title: the index has none
+        .values_list("id", "exact", popularity)
+        for field in fields
+    ]
+    best = per_field[0].union(*per_field[1:], all=True) if len(fields) > 1 else per_field[0]
+    best = best.order_by("exact", f"-{popularity}", "id")
+    ids = list(dict.fromkeys(pk for pk, _, _ in best[: first * len(fields)]))[:first]
+    if len(ids) < first:
+        return []
+    by_id = queryset.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _any(found: QuerySet) -> bool:

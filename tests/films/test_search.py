@@ -233,6 +233,29 @@ def test_an_exact_original_title_counts_as_an_exact_match(client, db):
     ]
 
 
+def test_when_enough_titles_start_with_the_query_the_best_known_of_them_come_first(client, db):
+    for i in range(1, 13):
+        make_film(title=f"Night Shift {i:02d}", year=2000, rating_count=100 - i)
+    make_film(title="Night", year=1990, rating_count=1)  # exact: first, however little rated
+    make_film(title="La Nuit", original_title="Night Train", year=1995, rating_count=1000)
+    make_film(title="The Night Of", year=2016, rating_count=99999)  # a word: after them all
+    make_film(title="Knightfall", year=2010, rating_count=99999)  # inside a word
+
+    assert film_results(search(client, "night")) == [
+        "Night (1990)",
+        "La Nuit (1995)",
+        *(f"Night Shift {i:02d} (2000)" for i in range(1, 9)),
+    ]
+    assert card_titles(search(client, "night", type="films"))[10:] == [
+        "Night Shift 09 (2000)",
+        "Night Shift 10 (2000)",
+        "Night Shift 11 (2000)",
+        "Night Shift 12 (2000)",
+        "The Night Of (2016)",
+        "Knightfall (2010)",
+    ]
+
+
 def test_up_to_three_letters_only_find_the_start_of_a_word(client, db):
     make_people_with_films({"Ed Harris": 2, "Fred Ward": 5, "Edward Norton": 3})
 
@@ -442,10 +465,11 @@ def test_the_search_page_makes_as_many_queries_for_one_result_as_for_many(
 ):
     make_search_catalog(n)
 
-    # Films matching (11 at most), then the cards' genres, themes, countries and credits
-    # with their people; people matching. Near spellings are only looked for (PostgreSQL)
-    # when nothing matches.
-    with django_assert_num_queries(6):
+    # Films whose title starts with the query (11 at most, from an index), then the films
+    # matching: those 11 when there are as many, else all that match; the cards' genres,
+    # themes, countries and credits with their people; people, as films. Near spellings
+    # are only looked for (PostgreSQL) when nothing matches.
+    with django_assert_num_queries(8):
         doc = search(client, "vertigo")
 
     assert len(film_results(doc)) == min(n, 10)
@@ -471,8 +495,9 @@ def test_suggestions_make_one_query_for_films_and_one_for_people(
 ):
     make_search_catalog(n)
 
-    # Films, then people (near spellings only when nothing matches).
-    with django_assert_num_queries(2):
+    # Films, then people, each in two queries as on the search page (near spellings only
+    # when nothing matches).
+    with django_assert_num_queries(4):
         response = client.get(reverse("films:suggest"), {"q": "vertigo"})
 
     assert len(response.json()["results"]) == 2 * min(n, 5)
