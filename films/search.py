@@ -49,7 +49,9 @@ def _matches(fields: list[str], query: str) -> Q:
     return matches
 
 
-def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str, first):
+def _ranked(
+    queryset: QuerySet, fields: list[str], query: str, popularity: str, first, near_spellings
+):
     matches = _matches(fields, query)
 
     # Level by level across the fields: an exact original title beats a prefix of a title.
@@ -63,24 +65,31 @@ def _ranked(queryset: QuerySet, fields: list[str], query: str, popularity: str, 
         .order_by("match_rank", F(popularity).desc(), "id")
     )
 
-    def near_spellings():
-        # Nothing contains every word: look for near spellings ("nicholas cage"). Only
-        # then, since similarity ranks every candidate the trigram index returns.
-        similar = queryset.filter(**{f"{fields[0]}__trigram_word_similar": query})
-        return similar.annotate(similarity=TrigramSimilarity(fields[0], query)).order_by(
-            "-similarity", F(popularity).desc(), "id"
-        )
-
-    may_be_misspelt = _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH
+    may_be_misspelt = near_spellings and _may_be_misspelt(query)
     if first is not None:
         starting = _starting_with(queryset, fields, query, popularity, first)
         if len(starting) == first:
             return starting
         results = list(found[:first])
-        return results or (list(near_spellings()[:first]) if may_be_misspelt else [])
+        if results or not may_be_misspelt:
+            return results
+        return list(_spelt_like(queryset, fields[0], query, popularity)[:first])
     if may_be_misspelt and not _any(found):
-        return near_spellings()
+        return _spelt_like(queryset, fields[0], query, popularity)
     return found
+
+
+def _may_be_misspelt(query: str) -> bool:
+    return _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH
+
+
+def _spelt_like(queryset: QuerySet, field: str, query: str, popularity: str) -> QuerySet:
+    # Nothing contains every word: look for near spellings ("nicholas cage"). Only then,
+    # since similarity ranks every candidate the trigram index returns.
+    similar = queryset.filter(**{f"{field}__trigram_word_similar": query})
+    return similar.annotate(similarity=TrigramSimilarity(field, query)).order_by(
+        "-similarity", F(popularity).desc(), "id"
+    )
 
 
 def _starting_with(queryset: QuerySet, fields: list[str], query: str, popularity: str, first):
@@ -115,20 +124,36 @@ def _any(found: QuerySet) -> bool:
     return found.values("pk")[:1].first() is not None
 
 
-def search_films(query: str, *, first: int | None = None, only=()) -> QuerySet | list:
+FILMS = (Film, ["search_title", "search_original_title"], "rating_count")
+PEOPLE = (Person, ["search_name"], "film_count")
+
+
+def search_films(query: str, *, first=None, only=(), near_spellings=True) -> QuerySet | list:
     """Films whose title or original title matches, best first: all of them as a
-    QuerySet, or the `first` few as a list (a query fewer). `only`: the columns needed."""
-    query = normalize_query(query)
-    if not query:
-        return Film.objects.none() if first is None else []
-    films = Film.objects.only(*only) if only else Film.objects.all()
-    return _ranked(films, ["search_title", "search_original_title"], query, "rating_count", first)
+    QuerySet, or the `first` few as a list. `only`: the columns needed. When nothing
+    matches, films spelt like the query (PostgreSQL), unless `near_spellings` is false."""
+    return _search(FILMS, query, first, only, near_spellings)
 
 
-def search_people(query: str, *, first: int | None = None, only=()) -> QuerySet | list:
+def search_people(query: str, *, first=None, only=(), near_spellings=True) -> QuerySet | list:
     """People whose name matches, best first (as search_films)."""
+    return _search(PEOPLE, query, first, only, near_spellings)
+
+
+def spelt_like(kind, query: str, *, first: int, only=()) -> list:
+    """The `first` FILMS or PEOPLE spelt most like the query, for a query nothing matches."""
+    model, fields, popularity = kind
+    query = normalize_query(query)
+    if not _may_be_misspelt(query):
+        return []
+    rows = model.objects.only(*only) if only else model.objects.all()
+    return list(_spelt_like(rows, fields[0], query, popularity)[:first])
+
+
+def _search(kind, query: str, first, only, near_spellings):
+    model, fields, popularity = kind
     query = normalize_query(query)
     if not query:
-        return Person.objects.none() if first is None else []
-    people = Person.objects.only(*only) if only else Person.objects.all()
-    return _ranked(people, ["search_name"], query, "film_count", first)
+        return model.objects.none() if first is None else []
+    rows = model.objects.only(*only) if only else model.objects.all()
+    return _ranked(rows, fields, query, popularity, first, near_spellings)

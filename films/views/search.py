@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from films import page_cache, whole_pages
-from films.search import normalize_query, search_films, search_people
+from films.search import FILMS, PEOPLE, normalize_query, search_films, search_people, spelt_like
 from films.views.common import paginate, querystring_without_page
 
 RESULTS_PER_SECTION = 10
@@ -33,18 +33,35 @@ def search(request):
         ctx["page"] = paginate(request, search_people(query))
     else:
         # One more than shown: the template links to all of them when there are more.
-        ctx["films"] = search_films(query, first=RESULTS_PER_SECTION + 1)
+        ctx["films"], ctx["people"] = _films_and_people(query, RESULTS_PER_SECTION + 1)
         page_cache.add_card_bodies(ctx["films"][:RESULTS_PER_SECTION], request)
-        ctx["people"] = search_people(query, first=RESULTS_PER_SECTION + 1)
     return render(request, "films/search.html", ctx)
+
+
+def _films_and_people(query: str, first: int, *, films_only=(), people_only=()):
+    """The first films and people matching; when neither does, those spelt most like the
+    query (perhaps misspelt: "nicholas cage"). A query that finds a person does not fill
+    the films with titles that merely look like the name."""
+    films = search_films(query, first=first, only=films_only, near_spellings=False)
+    people = search_people(query, first=first, only=people_only, near_spellings=False)
+    if films or people:
+        return films, people
+    return (
+        spelt_like(FILMS, query, first=first, only=films_only),
+        spelt_like(PEOPLE, query, first=first, only=people_only),
+    )
 
 
 @require_GET
 def suggest(request):
     """As-you-type suggestions for the search box: a few films and people."""
     query = request.GET.get("q", "")[:1000]
-    films = search_films(query, first=SUGGESTIONS_PER_KIND, only=["id", "slug", "title", "year"])
-    people = search_people(query, first=SUGGESTIONS_PER_KIND, only=["id", "slug", "name"])
+    films, people = _films_and_people(
+        query,
+        SUGGESTIONS_PER_KIND,
+        films_only=["id", "slug", "title", "year"],
+        people_only=["id", "slug", "name"],
+    )
     results = [
         {
             "type": "film",

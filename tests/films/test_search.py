@@ -279,6 +279,21 @@ def test_on_postgresql_a_misspelled_query_still_finds_the_person_and_the_film(cl
     assert film_results(search(client, "leaving las vagas")) == ["Leaving Las Vegas (1995)"]
 
 
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="typo tolerance uses pg_trgm, PostgreSQL only")
+def test_a_query_that_finds_someone_does_not_fill_the_films_with_look_alike_titles(client, db):
+    make_film(title="Vertigo", year=1958, cast=["Kim Novak"])
+    make_film(title="Kim Novack", year=2001)
+    Person.objects.refresh_film_counts()
+
+    doc = search(client, "kim novak")
+
+    assert people_results(doc) == ["Kim Novak (1 film)"]
+    assert film_results(doc) == []
+    assert "No film matches “kim novak”." in section(doc, "films-heading").text()
+    suggested = client.get(reverse("films:suggest"), {"q": "kim novak"}).json()["results"]
+    assert [r["label"] for r in suggested] == ["Kim Novak"]
+
+
 # --- Queries that are not really queries --------------------------------------------------
 
 
