@@ -52,24 +52,13 @@ def _matches(fields: list[str], query: str) -> Q:
 def _ranked(
     queryset: QuerySet, fields: list[str], query: str, popularity: str, first, near_spellings
 ):
-    matches = _matches(fields, query)
-
-    # Level by level across the fields: an exact original title beats a prefix of a title.
-    rank_cases = [When(**{field: query}, then=Value(0)) for field in fields]
-    rank_cases += [When(**{f"{field}__startswith": query}, then=Value(1)) for field in fields]
-    rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(2)) for field in fields]
-    rank = Case(*rank_cases, default=Value(3), output_field=IntegerField())
-    found = (
-        queryset.filter(matches)
-        .annotate(match_rank=rank)
-        .order_by("match_rank", F(popularity).desc(), "id")
-    )
-
-    may_be_misspelt = near_spellings and _may_be_misspelt(query)
     if first is not None:
         starting = _starting_with(queryset, fields, query, popularity, first)
         if len(starting) == first:
             return starting
+    found = _matching(queryset, fields, query, popularity)
+    may_be_misspelt = near_spellings and _may_be_misspelt(query)
+    if first is not None:
         results = list(found[:first])
         if results or not may_be_misspelt:
             return results
@@ -77,6 +66,20 @@ def _ranked(
     if may_be_misspelt and not _any(found):
         return _spelt_like(queryset, fields[0], query, popularity)
     return found
+
+
+def _matching(queryset: QuerySet, fields: list[str], query: str, popularity: str) -> QuerySet:
+    """Every match, ranked level by level across the fields: an exact original title
+    beats a prefix of a title."""
+    rank_cases = [When(**{field: query}, then=Value(0)) for field in fields]
+    rank_cases += [When(**{f"{field}__startswith": query}, then=Value(1)) for field in fields]
+    rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(2)) for field in fields]
+    rank = Case(*rank_cases, default=Value(3), output_field=IntegerField())
+    return (
+        queryset.filter(_matches(fields, query))
+        .annotate(match_rank=rank)
+        .order_by("match_rank", F(popularity).desc(), "id")
+    )
 
 
 def _may_be_misspelt(query: str) -> bool:
