@@ -224,14 +224,18 @@ def load_similar(film: Film, *, limit: int | None = None, queryset=None) -> Simi
 
 
 def similar_from(
-    record: FilmRecommendations | None, *, limit: int | None = None, queryset=None
+    record: FilmRecommendations | None, *, limit: int | None = None, queryset=None, rows=None
 ) -> SimilarFilms:
-    """load_similar() from a record read already: one query, for the films."""
+    """load_similar() from a record read already: one query, for the films, none when
+    `rows` holds them already (by id)."""
     if record is None:
         return SimilarFilms(record=None, films=[])
     suggestions = record.suggestions if limit is None else record.suggestions[:limit]
-    queryset = queryset if queryset is not None else Film.objects.all()
-    by_id = queryset.in_bulk([s["id"] for s in suggestions])
+    if rows is not None:
+        by_id = rows
+    else:
+        queryset = queryset if queryset is not None else Film.objects.all()
+        by_id = queryset.in_bulk([s["id"] for s in suggestions])
     films = []
     for suggestion in suggestions:
         similar = by_id.get(suggestion["id"])

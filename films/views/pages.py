@@ -55,19 +55,20 @@ def _film_or_redirect(request, slug, pk, **prefetch):
 
 @whole_pages.cached_film_page
 def film_detail(request, slug, pk):
-    # Queries, with both cached parts fresh: the film, its recommendations row, the id and
-    # updated_at of the films it suggests (they key the cache), the newest public comments
+    # Queries, with both cached parts fresh: the film, its recommendations row, the films it
+    # suggests (their updated_at keys the cache), the newest public comments
     # with their total; for a visitor who has voted or commented before, their own vote.
     # A miss adds the film's genres, themes, countries, credits and languages, and the
-    # suggested films with their cards' facts (films.cards) for the cards not cached.
+    # facts of the suggested films' cards not cached (films.cards).
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:
         return redirection
     record = stored_recommendations(film)
     shown_ids = [s["id"] for s in record.suggestions[:SIMILAR_ON_FILM_PAGE]] if record else []
-    updated = dict(Film.objects.filter(id__in=shown_ids).order_by().values_list("id", "updated_at"))
-    shown = [(pk, updated[pk]) for pk in shown_ids if pk in updated]
-    whole_pages.shows_films(request, [film.pk, *updated])
+    # The suggested films: their updated_at keys the cached section, their rows make its cards.
+    rows = Film.objects.order_by().in_bulk(shown_ids)
+    shown = [(pk, rows[pk].updated_at) for pk in shown_ids if pk in rows]
+    whole_pages.shows_films(request, [film.pk, *rows])
     parts_key = page_cache.film_parts_key(film, request)
     section_key = page_cache.similar_section_key(film, record, shown)
     cached = page_cache.get_many([parts_key, section_key])
@@ -76,7 +77,7 @@ def film_detail(request, slug, pk):
         # The film's own relations: its details show them, the reasons name them.
         prefetch_related_objects([film], *film_card_prefetches())
         if section is None:
-            similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE)
+            similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE, rows=rows)
             page_cache.add_card_bodies(similar.films, request)
         if parts is None:
             parts = _film_parts(request, film)

@@ -305,16 +305,15 @@ def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
 # Queries of the film page, whatever the number of suggestions. First visit:
 #   1. the film (films_film by pk)
 #   2. its recommendations row (recommendations_filmrecommendations)
-#   3. the id and updated_at of the suggested films, which key the cache (films_film)
+#   3. the suggested films, whose updated_at keys the cache (films_film)
 #   4-7. the film's genres, themes, countries, and credits with their people
-#   8. the suggested films (films_film WHERE id IN ...)
-#   9-12. their cards' facts as plain values (films.cards): directors and lead actors,
-#      genres, themes, countries
-#  13. the film's languages
-#  14. the newest public comments with their total (films_comment); a visitor who has
+#   8-11. the suggested films' cards' facts as plain values (films.cards): directors and
+#      lead actors, genres, themes, countries
+#  12. the film's languages
+#  13. the newest public comments with their total (films_comment); a visitor who has
 #      voted or commented before adds one more: their own vote
-# Next visits, with the film's details and its similar section cached: 1, 2, 3 and 14.
-FILM_PAGE_QUERIES = 14
+# Next visits, with the film's details and its similar section cached: 1, 2, 3 and 13.
+FILM_PAGE_QUERIES = 13
 CACHED_FILM_PAGE_QUERIES = 4
 
 
@@ -346,7 +345,6 @@ def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
             "films_theme",
             "films_country",
             "films_credit",
-            "films_film",
             "films_credit",
             "films_film_genres",
             "films_film_themes",
