@@ -18,7 +18,7 @@ the stored page when its stamps are current. WholePageMiddleware, first in MIDDL
 stores what they render with the headers every other middleware gave it, so that a
 stored page is the whole response. WholePageFront, around the WSGI application
 (filmsite/wsgi.py), serves the pages its process has met before Django even parses the
-request: that costs less than Django's health check.
+request: about what Django's own health check costs.
 """
 
 import functools
