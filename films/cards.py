@@ -45,10 +45,8 @@ def card_facts(films: list[Film], language: str) -> dict[int, CardFacts]:
     if not facts:
         return facts
     _add_people(facts, films)
-    genre_url, theme_url = (
-        page_url_maker("films:genre", "slug"),
-        page_url_maker("films:theme", "slug"),
-    )
+    genre_url = page_url_maker("films:genre", "slug")
+    theme_url = page_url_maker("films:theme", "slug")
     for film_id, name, slug in _named(Film.genres.through, "genre", facts):
         facts[film_id].genres.append(CardLink(genre_url(slug), name))
     for film_id, name, slug in _named(Film.themes.through, "theme", facts):
