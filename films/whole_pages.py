@@ -134,7 +134,7 @@ def cached_whole_page(stamps):
             stored_here = hasattr(request, _MIDDLEWARE_ON)
             if not (stored_here and _servable(request.META, request.COOKIES)):
                 return view(request, *args, **kwargs)
-            found = request.META.pop(_FRONT_MISS, None) or _lookup(request.META)
+            found = request.META.pop(_FRONT_MISS, None) or _lookup(page_key(request.META))
             if isinstance(found, StoredPage):
                 response = HttpResponse(headers=found.headers)
                 _fill(response, found, _Fresh.for_request(request))
@@ -289,9 +289,8 @@ def page_key(environ: dict) -> str:
 # --- Serving ---------------------------------------------------------------------------
 
 
-def _lookup(environ: dict) -> "StoredPage | _Miss":
+def _lookup(key: str) -> "StoredPage | _Miss":
     """The stored page, when its stamps are current; else what to render it with."""
-    key = page_key(environ)
     stored, current = _stored_page_and_stamps(key)
     if stored is not None and current == stored.stamps:
         return stored
@@ -336,9 +335,10 @@ class WholePageFront:
 
     def __call__(self, environ, start_response):
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-        if _servable(environ, cookies) and page_key(environ) in _stamp_keys:
+        key = page_key(environ) if _servable(environ, cookies) else None
+        if key in _stamp_keys:
             try:
-                found = _lookup(environ)
+                found = _lookup(key)
             except Exception:  # the cache is out of reach: Django answers, or says why not
                 logger.exception("Whole pages: the cache could not be read")
                 return self.application(environ, start_response)
@@ -389,15 +389,16 @@ def _cookie_header(key, value, *, max_age, path, domain, secure, httponly, sames
 class _Fresh:
     """The values one response fills a stored page with, from the visitor's cookies."""
 
-    def __init__(self, cookies: dict, csrf_secret: str | None = None):
+    def __init__(self, cookies: dict, known_csrf_secret: str | None = None):
         self.cookies = cookies
-        self.csrf_secret = csrf_secret
+        self.known_csrf_secret = known_csrf_secret
+        self.csrf_secret = None  # once the page uses one: its cookie goes with the response
 
     @classmethod
     def for_request(cls, request) -> "_Fresh":
         # The secret CsrfViewMiddleware holds for the request, when it has read or made
         # one: it sets the cookie to that one on the way out.
-        return cls(request.COOKIES, csrf_secret=request.META.get("CSRF_COOKIE"))
+        return cls(request.COOKIES, known_csrf_secret=request.META.get("CSRF_COOKIE"))
 
     def value(self, name: str) -> str:
         return self.csrf_token() if name == "csrf_token" else _new_comment_stamp()
@@ -408,7 +409,7 @@ class _Fresh:
         its 64 random characters with secrets.choice: 0.3 ms a page, as much as serving
         the health check."""
         if self.csrf_secret is None:  # one secret for every form of the page
-            secret = self.cookies.get(settings.CSRF_COOKIE_NAME, "")
+            secret = self.known_csrf_secret or self.cookies.get(settings.CSRF_COOKIE_NAME, "")
             if not _CSRF_SECRET.fullmatch(secret):
                 secret = _random_csrf_chars(CSRF_SECRET_LENGTH)
             # Django sends the cookie whenever a page uses it, so it lasts another year.

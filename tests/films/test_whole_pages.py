@@ -317,6 +317,16 @@ def test_a_visitor_with_a_malformed_csrf_cookie_gets_a_token_that_works(figgis):
     assert rate(browser, figgis[0], stars=4, csrfmiddlewaretoken=token.group(1)).status_code == 302
 
 
+def test_a_page_without_a_form_sets_no_csrf_cookie_as_django_would_not(figgis):
+    browser = Client()
+    browser.cookies["csrftoken"] = "Abc123" * 5 + "xy"
+    for _ in range(3):  # rendered, rendered with every stamp, then served as stored
+        response = visit(browser, NINETIES)[0]
+
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+        assert "csrftoken" not in response.cookies
+
+
 def test_the_front_leaves_head_requests_to_django(front, figgis):
     search = f"{reverse('films:search')}?q=figgis"
     for _ in range(3):
