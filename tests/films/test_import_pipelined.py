@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from films.models import Credit, Film, Person
+from films.models import Country, Credit, Film, Genre, Language, Person, Theme
 from films.synthetic import SyntheticCatalog
 
 pytestmark = [
@@ -100,3 +100,19 @@ def test_after_an_import_and_a_build_the_planner_knows_how_many_rows_were_writte
     assert planner_rows(Person) == Person.objects.count()
     assert planner_rows(Film.genres.through) == Film.genres.through.objects.count()
     assert planner_rows(FilmRecommendations) == FilmRecommendations.objects.count() == 240
+
+
+def test_every_table_an_import_writes_has_planner_statistics(tmp_path):
+    """PostgreSQL plans from statistics a bulk load leaves unknown (reltuples -1 until the
+    table is first vacuumed or analyzed): the import refreshes them, vocabularies too."""
+    run_import(catalog_file(tmp_path, "catalog.jsonl"), pipelined=True)
+
+    tables = [
+        model._meta.db_table for model in (Film, Person, Credit, Genre, Theme, Country, Language)
+    ] + [Film.genres.through._meta.db_table, Film.themes.through._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples < 0", [tables]
+        )
+        unknown = [name for (name,) in cursor.fetchall()]
+    assert unknown == []
