@@ -364,7 +364,7 @@ def _fill(response, stored: StoredPage, fresh: "_Fresh") -> None:
 def _cookie_header(key, value, *, max_age, **attributes) -> str:
     """The Set-Cookie header that HttpResponse.set_cookie() would give, without making a
     response for it (a third of the time of a page from the cache). `value`: letters and
-    digits, which a cookie holds as they are."""
+    digits, which a cookie holds as they are (a CSRF secret: _Fresh.csrf_token checks it)."""
     # All but the value is the same for every response of a second: made once.
     return _cookie_header_of_second(key, int(time.time()), max_age, **attributes).replace(
         _VALUE_STAND_IN, value, 1
@@ -467,6 +467,7 @@ def _random_csrf_chars(length: int) -> str:
 
 def _masked(secret: str) -> str:
     # django.middleware.csrf._mask_cipher_secret: a new mask on each response, so the
-    # token in a page never repeats (a compressed page cannot give the secret away).
+    # token never repeats from one response to the next (a compressed page cannot give the
+    # secret away).
     mask = _random_csrf_chars(CSRF_SECRET_LENGTH)
     return mask + "".join(map(_CSRF_SUM.__getitem__, zip(secret, mask, strict=True)))
