@@ -149,7 +149,8 @@ def comment_submit(
 ) -> SubmittedComment:
     """Store a comment sent with the form whose one-time token is `token`; sending the
     same form again returns the comment stored the first time. Database errors other
-    than that are raised: the caller says the comment could not be stored."""
+    than that, and whole_pages.CacheUnreachable, are raised with nothing stored: the caller
+    says the comment could not be stored."""
     try:
         # A savepoint, so a duplicate token leaves the caller's transaction usable.
         with transaction.atomic():
@@ -163,6 +164,8 @@ def comment_submit(
                 ip_hash=address_hash(address),
                 state=comment_state(name=name, body=body, caught_by_honeypot=caught_by_honeypot),
             )
+            # In the transaction: a comment the stored pages cannot be told of is not kept.
+            whole_pages.films_changed([film.pk])
     except IntegrityError:
         # Two requests with the same form (a double click) can race past the caller's
         # check; the unique token lets exactly one of them in.
@@ -170,7 +173,6 @@ def comment_submit(
         if earlier is None:
             raise
         return SubmittedComment(comment=earlier, created=False)
-    whole_pages.films_changed([film.pk])
     return SubmittedComment(comment=comment, created=True)
 
 

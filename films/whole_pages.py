@@ -42,6 +42,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
 from films import visitors
+from filmsite.cache import UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -88,10 +89,19 @@ def films_changed(film_ids) -> None:
     _forget(list(map(film_stamp, film_ids)))
 
 
+class CacheUnreachable(Exception):
+    """The shared cache could not be told of a change. The change must be refused (raised
+    inside its transaction): the pages stored before it would go on showing what it
+    replaced."""
+
+
 def _forget(keys: list[str]) -> None:
     # Now, and again once the change is committed: a request that read the database
     # between the two stored its page under a stamp that the second deletion forgets.
-    cache.delete_many(keys)
+    try:
+        cache.delete_many(keys)
+    except UNREACHABLE as error:
+        raise CacheUnreachable(str(error)) from error
     transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 

@@ -1,4 +1,5 @@
-"""Django's Redis cache backend, keeping its Redis client and skipping memcached's checks.
+"""Django's Redis cache backend, keeping its Redis client, skipping memcached's checks, and
+serving pages from the database while Redis is out of reach.
 
 Django's backend makes a new `redis.Redis` client for every call, around the same pool of
 connections; making one (0.15 ms) costs more than the one round trip to Redis that serves a
@@ -7,10 +8,26 @@ page whole from the cache. A client is safe to share between threads.
 It also checks every key for what memcached would refuse (250 characters, spaces and
 control characters) and warns: Redis takes any key, and a page from the cache reads a
 dozen keys, 5 µs each.
+
+When Redis cannot be reached, a read misses and a write is skipped, so every page is
+rendered from the database rather than refused. A delete still raises: deleting is how a
+change makes the pages that showed the old data miss (films.whole_pages), and a change that
+cannot do so is refused rather than left behind stale pages.
 """
 
+import functools
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# What the client raises when Redis is down, restarting or too slow to answer.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
 class _ClientKeepingRedisCacheClient(RedisCacheClient):
@@ -26,6 +43,30 @@ class _ClientKeepingRedisCacheClient(RedisCacheClient):
         return self._clients[index]
 
 
+def _or_else(result_when_unreachable):
+    """The method, answering `result_when_unreachable(*arguments)` when Redis cannot be
+    reached."""
+
+    def decorator(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNREACHABLE as error:
+                logger.warning("Redis out of reach, %s() skipped: %s", method.__name__, error)
+                return result_when_unreachable(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _key_not_found(*_, **__):
+    # What incr() raises for a missing key; django-ratelimit then lets the request through
+    # (RATELIMIT_FAIL_OPEN).
+    raise ValueError("Redis is out of reach")
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -33,3 +74,27 @@ class RedisCache(DjangoRedisCache):
 
     def validate_key(self, key):
         pass
+
+    @_or_else(lambda key, default=None, version=None: default)
+    def get(self, key, default=None, version=None):
+        return super().get(key, default, version)
+
+    @_or_else(lambda *_, **__: {})
+    def get_many(self, keys, version=None):
+        return super().get_many(keys, version)
+
+    @_or_else(lambda *_, **__: None)
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().set(key, value, timeout, version)
+
+    @_or_else(lambda data, *_, **__: list(data))  # the keys not stored: all of them
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().set_many(data, timeout, version)
+
+    @_or_else(lambda *_, **__: False)
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().add(key, value, timeout, version)
+
+    @_or_else(_key_not_found)
+    def incr(self, key, delta=1, version=None):
+        return super().incr(key, delta, version)

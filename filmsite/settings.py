@@ -121,6 +121,9 @@ if REDIS_URL:
             "BACKEND": "filmsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "filmsite",
+            # A Redis host that is down or cut off must not hold pages up (a connection
+            # attempt otherwise waits minutes): pages are then rendered from the database.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 5},
         }
     }
 else:

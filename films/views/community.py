@@ -92,16 +92,21 @@ def rate(request, slug, pk):
             film=film,
             action=pgettext("You have … several times", "rated films"),
         )
-    if withdrawing:
-        figures = vote_withdraw(film_id=film.pk, visitor=visitor)
-        stars, message = None, _("Your rating was withdrawn.")
-    else:
-        stars = form.cleaned_data["stars"]
-        figures = vote_submit(film_id=film.pk, visitor=visitor, stars=stars)
-        message = _("Thank you! You gave %(title)s %(stars)s.") % {
-            "title": film.title,
-            "stars": dict(STAR_CHOICES)[stars],
-        }
+    try:
+        if withdrawing:
+            figures = vote_withdraw(film_id=film.pk, visitor=visitor)
+            stars, message = None, _("Your rating was withdrawn.")
+        else:
+            stars = form.cleaned_data["stars"]
+            figures = vote_submit(film_id=film.pk, visitor=visitor, stars=stars)
+            message = _("Thank you! You gave %(title)s %(stars)s.") % {
+                "title": film.title,
+                "stars": dict(STAR_CHOICES)[stars],
+            }
+    except whole_pages.CacheUnreachable:
+        logger.exception("A vote on film %s could not be stored", film.pk)
+        message = _("Sorry, your rating could not be saved just now. Please try again in a moment.")
+        return _refuse_vote(request, film, message, 503)
     if _wants_json(request):
         response = JsonResponse(
             {
@@ -185,7 +190,7 @@ def _comment_post(request, pk):
             address=client_address(request),
             caught_by_honeypot=form.caught_by_honeypot,
         )
-    except DatabaseError:
+    except (DatabaseError, whole_pages.CacheUnreachable):
         logger.exception("A comment on film %s could not be stored", film.pk)
         form.add_error(
             None,

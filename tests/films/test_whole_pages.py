@@ -423,3 +423,54 @@ def test_the_front_leaves_other_requests_to_django(front, figgis, monkeypatch):
 
 def visible_text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# --- Redis out of reach ----------------------------------------------------------------
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """The shared cache as production configures it, with no server to answer it."""
+    settings.CACHES = {
+        "default": {"BACKEND": "filmsite.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    whole_pages._stamp_keys.clear()
+
+
+def test_pages_come_from_the_database_while_redis_is_out_of_reach(figgis, unreachable_redis):
+    from filmsite.wsgi import application
+
+    pages = [
+        figgis[0].get_absolute_url(),
+        reverse("films:similar", args=[figgis[0].slug, figgis[0].pk]),
+        NINETIES,
+        reverse("films:search") + "?q=figgis",
+        reverse("films:home"),
+    ]
+    for url in pages:
+        for _ in range(2):  # the second time, the page's key is known to the front
+            assert through(application, url).status == "200 OK", url
+
+    film_page = visible_text(Client().get(pages[0]))
+    assert "Figgis film 1" in film_page and "Mike Figgis" in film_page
+
+
+def test_a_vote_is_refused_with_a_message_while_redis_is_out_of_reach(figgis, unreachable_redis):
+    voter = Client()
+    response = rate(voter, figgis[0], stars=5)
+
+    assert response.status_code == 503
+    assert "could not be saved just now" in visible_text(response)
+    # Stored, it would not show on the pages stored before: nothing is stored.
+    assert Film.objects.get(pk=figgis[0].pk).votes_count == 0
+
+
+def test_a_comment_is_refused_and_kept_in_the_form_while_redis_is_out_of_reach(
+    figgis, unreachable_redis
+):
+    response = post_comment(Client(), figgis[0], body="Kept for the next try.")
+
+    assert response.status_code == 503
+    page = visible_text(response)
+    assert "could not be stored just now" in page and "Kept for the next try." in page
+    assert not Comment.objects.exists()
