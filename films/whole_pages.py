@@ -349,7 +349,7 @@ class WholePageFront:
         if key in _stamp_keys:
             try:
                 found = _lookup(key)
-            except Exception:  # the cache is out of reach: Django answers, or says why not
+            except Exception:  # a cache that fails otherwise: Django answers, or says why not
                 logger.exception("Whole pages: the cache could not be read")
                 return self.application(environ, start_response)
             if isinstance(found, StoredPage):

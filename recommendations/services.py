@@ -115,8 +115,9 @@ def _build_chunk(index: ArrayIndex, chunk, built_at, on_progress=lambda done: No
     start, end = chunk
     for batch_start in range(start, end, WRITE_BATCH):
         batch_end = min(batch_start + WRITE_BATCH, end)
-        _save([_stored(index.result(film), built_at) for film in range(batch_start, batch_end)])
-        whole_pages.catalog_changed()
+        with transaction.atomic():  # a batch the stored pages cannot be told of is not kept
+            _save([_stored(index.result(film), built_at) for film in range(batch_start, batch_end)])
+            whole_pages.catalog_changed()
         on_progress(batch_end - batch_start)
     return end - start
 

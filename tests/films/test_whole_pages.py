@@ -474,3 +474,32 @@ def test_a_comment_is_refused_and_kept_in_the_form_while_redis_is_out_of_reach(
     page = visible_text(response)
     assert "could not be stored just now" in page and "Kept for the next try." in page
     assert not Comment.objects.exists()
+
+
+def test_a_process_leaves_redis_alone_for_a_moment_after_it_failed_to_answer(
+    figgis, unreachable_redis, monkeypatch
+):
+    # A Redis that does not answer costs each attempt its timeout: one attempt, not one
+    # for each of the dozen cache calls of each page.
+    from redis.connection import Connection
+
+    attempts = []
+    connect = Connection.connect
+    monkeypatch.setattr(Connection, "connect", lambda self: attempts.append(1) or connect(self))
+    for _ in range(3):
+        assert Client().get(figgis[0].get_absolute_url()).status_code == 200
+    assert rate(Client(), figgis[0], stars=5).status_code == 503
+
+    assert len(attempts) == 1
+
+
+def test_a_build_keeps_no_batch_it_could_not_announce_while_redis_is_out_of_reach(
+    db, unreachable_redis
+):
+    from recommendations.models import FilmRecommendations
+
+    add_films_credited_to("Mike Figgis", Credit.Role.DIRECTOR, 3)
+
+    with pytest.raises(whole_pages.CacheUnreachable):
+        build_all()
+    assert not FilmRecommendations.objects.exists()
