@@ -149,8 +149,7 @@ def spelt_like(kind, query: str, *, first: int, only=()) -> list:
     query = normalize_query(query)
     if not _may_be_misspelt(query):
         return []
-    rows = model.objects.only(*only) if only else model.objects.all()
-    return list(_spelt_like(rows, fields[0], query, popularity)[:first])
+    return list(_spelt_like(_rows(model, only), fields[0], query, popularity)[:first])
 
 
 def _search(kind, query: str, first, only, near_spellings):
@@ -158,5 +157,9 @@ def _search(kind, query: str, first, only, near_spellings):
     query = normalize_query(query)
     if not query:
         return model.objects.none() if first is None else []
-    rows = model.objects.only(*only) if only else model.objects.all()
-    return _ranked(rows, fields, query, popularity, first, near_spellings)
+    return _ranked(_rows(model, only), fields, query, popularity, first, near_spellings)
+
+
+def _rows(model, only) -> QuerySet:
+    """The model's rows, with only the columns `only` names when it names any."""
+    return model.objects.only(*only) if only else model.objects.all()
