@@ -2,18 +2,30 @@
 themes and countries, as links.
 
 Cards are the catalog's most repeated piece (ten on a film page, twenty on a list), and a
-page's cards are mostly not in the cache yet at 300,000 films. So their facts are read
-for all the films of a page at once, as plain values in four queries, without making a
-model instance for every credit, person, genre and theme (half the time of a card).
+page's cards are mostly not in the cache yet at 300,000 films. So the facts of all the
+films of a page are read at once, as plain values, in one SQL statement: four ORM queries
+took three times as long (11 ms against 3.6 for ten cards at 300,000 films), most of it
+in building the queries and their rows, and model instances for every credit, person,
+genre and theme had doubled that again.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db import connection
 
 from films.codes import translate_country_name
-from films.models import LEAD_ACTORS, Credit, Film, best_known_first, page_url_maker
+from films.models import (
+    LEAD_ACTORS,
+    Country,
+    Credit,
+    Film,
+    Genre,
+    Person,
+    Theme,
+    best_known_first,
+    page_url_maker,
+)
 
 
 @dataclass(frozen=True)
@@ -39,61 +51,78 @@ class CardFacts:
     countries: list[CardLink] = field(default_factory=list)
 
 
+# The kind of each row of the statement: a credit's role, or one of these.
+GENRE, THEME, COUNTRY = 10, 11, 12
+
+
 def card_facts(films: list[Film], language: str) -> dict[int, CardFacts]:
-    """Each film's CardFacts, by film id, in the order its page shows them."""
+    """Each film's CardFacts, by film id, in the order its page shows them: credits by
+    role and billing order, the rest by name."""
     facts = {film.pk: CardFacts() for film in films}
     if not facts:
         return facts
-    _add_people(facts, films)
+    unbilled = [film.pk for film in films if not film.cast_in_billing_order]
+    person_url = page_url_maker("films:person", "slug", "pk")
     genre_url = page_url_maker("films:genre", "slug")
     theme_url = page_url_maker("films:theme", "slug")
-    for film_id, name, slug in _named(Film.genres.through, "genre", facts):
-        facts[film_id].genres.append(CardLink(genre_url(slug), name))
-    for film_id, name, slug in _named(Film.themes.through, "theme", facts):
-        facts[film_id].themes.append(CardLink(theme_url(slug), name))
     country_url = page_url_maker("films:country", "code")
-    for film_id, name, code in _named(Film.countries.through, "country", facts, "code"):
-        link = CardLink(country_url(code.lower()), translate_country_name(name, language))
-        facts[film_id].countries.append(link)
-    return facts
-
-
-def _named(through, relation: str, facts: dict, key: str = "slug"):
-    """(film id, name, slug or code) of a film's genres, themes or countries, by name."""
-    return (
-        through.objects.filter(film_id__in=facts)
-        .order_by(f"{relation}__name")
-        .values_list("film_id", f"{relation}__name", f"{relation}__{key}")
-    )
-
-
-def _add_people(facts: dict, films: list[Film]) -> None:
-    # Every director; of actors, the first LEAD_ACTORS in billing order, or every one of
-    # a film whose source gives no billing order (the best known are its leads).
-    billed = [film.pk for film in films if film.cast_in_billing_order]
-    unbilled = [film.pk for film in films if not film.cast_in_billing_order]
-    wanted = Q(role=Credit.Role.DIRECTOR, film_id__in=facts) | Q(
-        role=Credit.Role.ACTOR, position__lt=LEAD_ACTORS, film_id__in=billed
-    )
-    if unbilled:
-        wanted |= Q(role=Credit.Role.ACTOR, film_id__in=unbilled)
-    credits = (
-        Credit.objects.filter(wanted)
-        .order_by("role", "position", "id")
-        .values_list(
-            "film_id", "role", "person_id", "person__slug", "person__name", "person__film_count"
-        )
-    )
-    person_url = page_url_maker("films:person", "slug", "pk")
     actors = defaultdict(list)
-    for film_id, role, person_id, slug, name, film_count in credits:
-        link = CardLink(person_url(slug, person_id), name)
-        if role == Credit.Role.DIRECTOR:
-            facts[film_id].directors.append(link)
-        else:
+    for film_id, kind, person_id, key, name, film_count in _fact_rows(list(facts), unbilled):
+        card = facts[film_id]
+        if kind == Credit.Role.DIRECTOR:
+            card.directors.append(CardLink(person_url(key, person_id), name))
+        elif kind == Credit.Role.ACTOR:
+            link = CardLink(person_url(key, person_id), name)
             actors[film_id].append((best_known_first(film_count, name), link))
+        elif kind == GENRE:
+            card.genres.append(CardLink(genre_url(key), name))
+        elif kind == THEME:
+            card.themes.append(CardLink(theme_url(key), name))
+        else:
+            name = translate_country_name(name, language)
+            card.countries.append(CardLink(country_url(key.lower()), name))
     for film in films:
+        # The first LEAD_ACTORS in billing order, or the best known of a film whose source
+        # gives no billing order (all its actors were read).
         cast = actors.get(film.pk, [])
         if not film.cast_in_billing_order:
             cast = sorted(cast, key=lambda actor: actor[0])
         facts[film.pk].lead_actors = [link for _, link in cast[:LEAD_ACTORS]]
+    return facts
+
+
+def _fact_rows(film_ids: list[int], unbilled: list[int]) -> list[tuple]:
+    """(film id, kind, person id, slug or code, name, person's film count) of the films'
+    directors, actors (the leads of a billed cast, every actor of an unbilled one),
+    genres, themes and countries, in order."""
+    ids = ", ".join(["%s"] * len(film_ids))
+    unbilled_actors = f" OR c.film_id IN ({', '.join(['%s'] * len(unbilled))})" if unbilled else ""
+    q = connection.ops.quote_name
+    credit, person = q(Credit._meta.db_table), q(Person._meta.db_table)
+    # Columns: film, kind, person, slug or code, name, film count; then what orders them
+    # (position and credit id for credits, name for the rest).
+    selects = [
+        f"SELECT c.film_id, c.role, c.person_id, p.slug, p.name, p.film_count, c.position, "
+        f"c.id FROM {credit} c JOIN {person} p ON p.id = c.person_id "
+        f"WHERE c.film_id IN ({ids}) AND (c.role = {Credit.Role.DIRECTOR:d} OR "
+        f"(c.role = {Credit.Role.ACTOR:d} AND (c.position < {LEAD_ACTORS:d}{unbilled_actors})))"
+    ]
+    for kind, model, relation, key in (
+        (GENRE, Genre, Film.genres, "slug"),
+        (THEME, Theme, Film.themes, "slug"),
+        (COUNTRY, Country, Film.countries, "code"),
+    ):
+        link = relation.through._meta
+        to = q(link.get_field(model._meta.model_name).column)
+        # Looked up by primary key for each link: a join made PostgreSQL hash all 3,000
+        # themes for the thirty a page names (1.7 ms against 0.3).
+        lookup = f"FROM {q(model._meta.db_table)} v WHERE v.{q(model._meta.pk.column)} = l.{to}"
+        selects.append(
+            f"SELECT l.film_id, {kind:d}, NULL, (SELECT v.{q(key)} {lookup}), "
+            f"(SELECT v.name {lookup}), 0, 0, 0 FROM {q(link.db_table)} l "
+            f"WHERE l.film_id IN ({ids})"
+        )
+    sql = " UNION ALL ".join(selects) + " ORDER BY 2, 7, 8, 5, 4"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*film_ids, *unbilled, *film_ids * 3])
+        return [row[:6] for row in cursor.fetchall()]

@@ -74,7 +74,7 @@ def film_card_key(film) -> str:
 def add_card_bodies(films, request) -> None:
     """Give each film its card's body (facts, rating, synopsis) as `card_body`, from the
     cache when it holds the card for the film's updated_at; only the others have their
-    facts read (films.cards: four queries for them all) and are rendered. A card is the
+    facts read (films.cards: one statement for them all) and are rendered. A card is the
     same on every list, search and similar page: rendered once, not on every page."""
     keys = {film.pk: film_card_key(film) for film in films}
     bodies = cache.get_many(list(keys.values())) if keys else {}

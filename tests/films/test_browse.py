@@ -319,15 +319,15 @@ def make_browse_catalog(n: int) -> None:
 
 
 @pytest.mark.parametrize("n", [2, 25])
-def test_the_browse_page_makes_nine_queries_however_many_films(
+def test_the_browse_page_makes_six_queries_however_many_films(
     client, db, django_assert_num_queries, n
 ):
     make_browse_catalog(n)
 
-    # The films counted; a page of films; their genres, themes, countries, and credits
-    # with their people; the form's genres (checkboxes), genres again (the exclusion
-    # list) and countries.
-    with django_assert_num_queries(9):
+    # The films counted; a page of films; their cards' facts (genres, themes, countries,
+    # and credits with their people, in one statement); the form's genres (checkboxes),
+    # genres again (the exclusion list) and countries.
+    with django_assert_num_queries(6):
         doc = browse(client)
 
     assert len(card_titles(doc)) == min(n, 20)
@@ -344,9 +344,9 @@ def test_the_browse_page_with_every_filter_makes_as_many_queries_for_few_films_a
     )
 
     # The chosen genres, the excluded genre and the country looked up; the
-    # films counted; a page of films; their genres, themes, countries, and credits with
-    # their people; the form's genres, genres again and countries.
-    with django_assert_num_queries(12):
+    # films counted; a page of films; their cards' facts (one statement); the form's
+    # genres, genres again and countries.
+    with django_assert_num_queries(9):
         doc = browse(client, query)
 
     assert form_errors(doc) == {}

@@ -307,13 +307,13 @@ def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
 #   2. its recommendations row (recommendations_filmrecommendations)
 #   3. the suggested films, whose updated_at keys the cache (films_film)
 #   4-7. the film's genres, themes, countries, and credits with their people
-#   8-11. the suggested films' cards' facts as plain values (films.cards): directors and
-#      lead actors, genres, themes, countries
-#  12. the film's languages
-#  13. the newest public comments with their total (films_comment); a visitor who has
+#   8. the suggested films' cards' facts as plain values, in one statement (films.cards):
+#      directors and lead actors, genres, themes, countries
+#   9. the film's languages
+#  10. the newest public comments with their total (films_comment); a visitor who has
 #      voted or commented before adds one more: their own vote
-# Next visits, with the film's details and its similar section cached: 1, 2, 3 and 13.
-FILM_PAGE_QUERIES = 13
+# Next visits, with the film's details and its similar section cached: 1, 2, 3 and 10.
+FILM_PAGE_QUERIES = 10
 CACHED_FILM_PAGE_QUERIES = 4
 
 
@@ -346,9 +346,6 @@ def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
             "films_country",
             "films_credit",
             "films_credit",
-            "films_film_genres",
-            "films_film_themes",
-            "films_film_countries",
             "films_language",
             "films_comment",
         ]
@@ -628,10 +625,10 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
 # Queries of the similar films page, whatever the number of suggestions:
 #   1. the film, 2. its recommendations row, 3. the suggested films,
 #   4. the ids of the suggestions matching the filters,
-#   5-8. the cards' facts of the page's films (films.cards),
-#   9-12. genres, themes, countries and credits of the film (the reasons name them),
-#   13-14. the countries and genres offered by the filters.
-SIMILAR_PAGE_QUERIES = 14
+#   5. the cards' facts of the page's films, in one statement (films.cards),
+#   6-9. genres, themes, countries and credits of the film (the reasons name them),
+#   10-11. the countries and genres offered by the filters.
+SIMILAR_PAGE_QUERIES = 11
 
 
 def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(

@@ -481,10 +481,10 @@ def test_the_search_page_makes_as_many_queries_for_one_result_as_for_many(
     make_search_catalog(n)
 
     # Films whose title starts with the query (11 at most, from an index), then the films
-    # matching: those 11 when there are as many, else all that match; the cards' genres,
-    # themes, countries and credits with their people; people, as films. Near spellings
-    # are only looked for (PostgreSQL) when nothing matches.
-    with django_assert_num_queries(8):
+    # matching: those 11 when there are as many, else all that match; the cards' facts
+    # (genres, themes, countries and credits with their people, in one statement); people,
+    # as films. Near spellings are only looked for (PostgreSQL) when nothing matches.
+    with django_assert_num_queries(5):
         doc = search(client, "vertigo")
 
     assert len(film_results(doc)) == min(n, 10)
@@ -496,9 +496,10 @@ def test_a_page_of_films_found_makes_as_many_queries_for_one_result_as_for_many(
 ):
     make_search_catalog(n)
 
-    # Films counted, the page of films, their genres, themes, countries and credits with
-    # their people; on PostgreSQL first whether any film matches (else near spellings).
-    with django_assert_num_queries(queries(sqlite=6, postgresql=7)):
+    # Films counted, the page of films, their cards' facts (genres, themes, countries and
+    # credits with their people, in one statement); on PostgreSQL first whether any film
+    # matches (else near spellings).
+    with django_assert_num_queries(queries(sqlite=3, postgresql=4)):
         doc = search(client, "vertigo", type="films")
 
     assert len(card_titles(doc)) == min(n, 20)
