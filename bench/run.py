@@ -167,6 +167,9 @@ def run(args) -> dict:
         cwd=ROOT,
         check=True,
     )
+    results["database_read"] = probe(env, "read")
+    if "error" in results["database_read"]:
+        print(f"The database could not be read ahead: {results['database_read']['error']}")
     results["pages"], results["worker_rss_mb"] = load_pages(args, env)
     results["load_average_after"] = os.getloadavg()
     results["targets"] = check_targets(results)
@@ -548,6 +551,9 @@ def print_table(results: dict) -> None:
             end="",
         )
     print(f"\n(import and build measured {results['catalog_measured']})")
+    read = results.get("database_read", {})
+    if "mb" in read:
+        print(f"database read ahead of the pages: {read['mb']:,} MB in {read['seconds']:g} s")
     print(f"gunicorn worker RSS: {results['worker_rss_mb']['max']} MB at most")
     machine_ = results["machine"]
     before, after = results["load_average_before"][0], results["load_average_after"][0]
