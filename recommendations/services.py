@@ -215,7 +215,12 @@ class SimilarFilms:
 
 
 def stored_recommendations(film: Film) -> FilmRecommendations | None:
-    return FilmRecommendations.objects.filter(film=film).first()
+    """The film's stored suggestions, None before they are built: no query when the film
+    was read with select_related("recommendations")."""
+    try:
+        return film.recommendations
+    except FilmRecommendations.DoesNotExist:
+        return None
 
 
 def load_similar(film: Film, *, limit: int | None = None, queryset=None) -> SimilarFilms:

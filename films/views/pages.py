@@ -41,10 +41,10 @@ def film_by_id(request, pk):
     return redirect(film, permanent=True)
 
 
-def _film_or_redirect(request, slug, pk, **prefetch):
-    """The film whose id is in the URL, or a 301 to its canonical URL when the slug
-    is wrong or old (titles change; ids do not)."""
-    film = get_object_or_404(Film, pk=pk)
+def _film_or_redirect(request, slug, pk):
+    """The film whose id is in the URL, with its stored suggestions (one query), or a 301
+    to its canonical URL when the slug is wrong or old (titles change; ids do not)."""
+    film = get_object_or_404(Film.objects.select_related("recommendations"), pk=pk)
     if film.slug != slug:
         canonical = film.get_absolute_url()
         suffix = request.path.split(f"-{pk}/", 1)[-1]
@@ -55,9 +55,9 @@ def _film_or_redirect(request, slug, pk, **prefetch):
 
 @whole_pages.cached_film_page
 def film_detail(request, slug, pk):
-    # Queries, with both cached parts fresh: the film, its recommendations row, the films it
-    # suggests (their updated_at keys the cache), the newest public comments
-    # with their total; for a visitor who has voted or commented before, their own vote.
+    # Queries, with both cached parts fresh: the film with its recommendations row, the
+    # films it suggests (their updated_at keys the cache), the newest public comments with
+    # their total; for a visitor who has voted or commented before, their own vote.
     # A miss adds the film's genres, themes, countries, credits and languages, and the
     # facts of the suggested films' cards not cached (films.cards).
     film, redirection = _film_or_redirect(request, slug, pk)

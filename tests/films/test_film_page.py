@@ -303,18 +303,17 @@ def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
 
 
 # Queries of the film page, whatever the number of suggestions. First visit:
-#   1. the film (films_film by pk)
-#   2. its recommendations row (recommendations_filmrecommendations)
-#   3. the suggested films, whose updated_at keys the cache (films_film)
-#   4-7. the film's genres, themes, countries, and credits with their people
-#   8. the suggested films' cards' facts as plain values, in one statement (films.cards):
+#   1. the film with its recommendations row (films_film, recommendations_filmrecommendations)
+#   2. the suggested films, whose updated_at keys the cache (films_film)
+#   3-6. the film's genres, themes, countries, and credits with their people
+#   7. the suggested films' cards' facts as plain values, in one statement (films.cards):
 #      directors and lead actors, genres, themes, countries
-#   9. the film's languages
-#  10. the newest public comments with their total (films_comment); a visitor who has
+#   8. the film's languages
+#   9. the newest public comments with their total (films_comment); a visitor who has
 #      voted or commented before adds one more: their own vote
-# Next visits, with the film's details and its similar section cached: 1, 2, 3 and 10.
-FILM_PAGE_QUERIES = 10
-CACHED_FILM_PAGE_QUERIES = 4
+# Next visits, with the film's details and its similar section cached: 1, 2 and 9.
+FILM_PAGE_QUERIES = 9
+CACHED_FILM_PAGE_QUERIES = 3
 
 
 def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
@@ -339,7 +338,6 @@ def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
         == tables(one)
         == [
             "films_film",
-            "recommendations_filmrecommendations",
             "films_film",
             "films_genre",
             "films_theme",
@@ -355,7 +353,6 @@ def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
         again = client.get(vegas.get_absolute_url())
     assert tables(cached) == [
         "films_film",
-        "recommendations_filmrecommendations",
         "films_film",
         "films_comment",
     ]
@@ -623,12 +620,12 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
 
 
 # Queries of the similar films page, whatever the number of suggestions:
-#   1. the film, 2. its recommendations row, 3. the suggested films,
-#   4. the ids of the suggestions matching the filters,
-#   5. the cards' facts of the page's films, in one statement (films.cards),
-#   6-9. genres, themes, countries and credits of the film (the reasons name them),
-#   10-11. the countries and genres offered by the filters.
-SIMILAR_PAGE_QUERIES = 11
+#   1. the film with its recommendations row, 2. the suggested films,
+#   3. the ids of the suggestions matching the filters,
+#   4. the cards' facts of the page's films, in one statement (films.cards),
+#   5-8. genres, themes, countries and credits of the film (the reasons name them),
+#   9-10. the countries and genres offered by the filters.
+SIMILAR_PAGE_QUERIES = 10
 
 
 def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(
