@@ -164,6 +164,10 @@ def cached_whole_page(stamps):
     return decorator
 
 
+def _catalog(**_):
+    return [CATALOG]
+
+
 def _catalog_and_ratings(**_):
     return [CATALOG, RATINGS]
 
@@ -176,6 +180,8 @@ def _catalog_and_film(pk, **_):
 cached_list = cached_whole_page(_catalog_and_ratings)
 # A film's pages show the film with its rating and comments; the view adds what it suggests.
 cached_film_page = cached_whole_page(_catalog_and_film)
+# A person's page shows the catalog alone: their films and collaborators, no rating.
+cached_catalog_page = cached_whole_page(_catalog)
 
 
 def shows_films(request, film_ids) -> None:

@@ -4,16 +4,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from films import page_cache
+from films import page_cache, whole_pages
 from films.models import Credit, Person
 
 COLLABORATORS_SHOWN = 12
 
 
+@whole_pages.cached_catalog_page
 def person_detail(request, slug, pk):
-    # Queries: the person, then the number and last update of their films, which key the
-    # cached page; on a miss, their credits with films and their most frequent
-    # collaborators (2 queries).
+    # From the whole-page cache, none. Else: the person, then the number and last update of
+    # their films, which key the cached page; on a miss, their credits with films and
+    # their most frequent collaborators (2 queries).
     person = get_object_or_404(Person, pk=pk)
     if person.slug != slug:
         return redirect(person, permanent=True)

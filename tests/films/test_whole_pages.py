@@ -133,11 +133,29 @@ def test_a_new_comment_and_a_hidden_one_show_at_once(admin_client, client, figgi
     assert "Haunting." not in visible_text(visit(client, url)[0])
 
 
+def test_a_person_page_is_served_without_the_database_and_a_vote_leaves_it_stored(client, figgis):
+    url = Person.objects.get(name="Mike Figgis").get_absolute_url()
+    first, first_queries = visit(client, url)
+    visit(client, url)
+    third, third_queries = visit(client, url)
+    vote_submit(film_id=figgis[0].pk, visitor=Visitor(cookie_id="v" * 24), stars=5)
+    after_vote, after_vote_queries = visit(client, url)  # the page shows no rating
+
+    assert first_queries > 0 and third_queries == after_vote_queries == 0
+    assert third.content == first.content == after_vote.content
+    assert "Figgis film 2" in visible_text(third)
+
+
 def test_a_curators_edit_shows_on_every_page_at_once(admin_client, client, figgis):
-    pages = [figgis[1].get_absolute_url(), NINETIES, f"{reverse('films:search')}?q=figgis"]
+    person = Person.objects.get(name="Mike Figgis")
+    pages = [
+        figgis[1].get_absolute_url(),
+        NINETIES,
+        f"{reverse('films:search')}?q=figgis",
+        person.get_absolute_url(),
+    ]
     for url in pages * 3:
         visit(client, url)
-    person = Person.objects.get(name="Mike Figgis")
 
     admin_client.post(
         f"/admin/films/person/{person.pk}/change/",
