@@ -52,7 +52,7 @@ class CardFacts:
 
 
 # The kind of each row of the statement: a credit's role, or one of these.
-GENRE, THEME, COUNTRY = 10, 11, 12
+GENRE_ROW, THEME_ROW, COUNTRY_ROW = 10, 11, 12
 
 
 def card_facts(films: list[Film], language: str) -> dict[int, CardFacts]:
@@ -74,11 +74,11 @@ def card_facts(films: list[Film], language: str) -> dict[int, CardFacts]:
         elif kind == Credit.Role.ACTOR:
             link = CardLink(person_url(key, person_id), name)
             actors[film_id].append((best_known_first(film_count, name), link))
-        elif kind == GENRE:
+        elif kind == GENRE_ROW:
             card.genres.append(CardLink(genre_url(key), name))
-        elif kind == THEME:
+        elif kind == THEME_ROW:
             card.themes.append(CardLink(theme_url(key), name))
-        else:
+        elif kind == COUNTRY_ROW:
             name = translate_country_name(name, language)
             card.countries.append(CardLink(country_url(key.lower()), name))
     for film in films:
@@ -108,9 +108,9 @@ def _fact_rows(film_ids: list[int], unbilled: list[int]) -> list[tuple]:
         f"(c.role = {Credit.Role.ACTOR:d} AND (c.position < {LEAD_ACTORS:d}{unbilled_actors})))"
     ]
     for kind, model, relation, key in (
-        (GENRE, Genre, Film.genres, "slug"),
-        (THEME, Theme, Film.themes, "slug"),
-        (COUNTRY, Country, Film.countries, "code"),
+        (GENRE_ROW, Genre, Film.genres, "slug"),
+        (THEME_ROW, Theme, Film.themes, "slug"),
+        (COUNTRY_ROW, Country, Film.countries, "code"),
     ):
         link = relation.through._meta
         to = q(link.get_field(model._meta.model_name).column)

@@ -41,7 +41,7 @@ def similar_section_key(film, record, shown: list[tuple]) -> str:
 
 
 def person_page_key(person, films: dict, request) -> str:
-    """A person's whole page: nothing on it varies by visitor. `films`: the number of
+    """The body of a person's page, the same for every visitor. `films`: the number of
     their credits and the newest `updated_at` of their films. Every change the page shows
     marks a film updated (a credit edited, a film or a collaborator renamed, by a curator
     or an import), or is the person's own row."""

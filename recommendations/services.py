@@ -216,7 +216,8 @@ class SimilarFilms:
 
 def stored_recommendations(film: Film) -> FilmRecommendations | None:
     """The film's stored suggestions, None before they are built: no query when the film
-    was read with select_related("recommendations")."""
+    was read with select_related("recommendations"). Django keeps the answer on the
+    instance, so read the film again after a build to see the new record."""
     try:
         return film.recommendations
     except FilmRecommendations.DoesNotExist:
@@ -224,8 +225,9 @@ def stored_recommendations(film: Film) -> FilmRecommendations | None:
 
 
 def load_similar(film: Film, *, limit: int | None = None, queryset=None) -> SimilarFilms:
-    """The film's stored suggestions as Film rows (one query for the record, one for the
-    films; `queryset` adds the prefetches a page needs)."""
+    """The film's stored suggestions as Film rows (one query for the films, and one for
+    the record unless the film was read with it; `queryset` adds the prefetches a page
+    needs)."""
     return similar_from(stored_recommendations(film), limit=limit, queryset=queryset)
 
 

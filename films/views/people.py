@@ -10,10 +10,11 @@ from films.models import Credit, Person
 COLLABORATORS_SHOWN = 12
 
 
-@whole_pages.cached_catalog_page
+@whole_pages.cached_person_page
 def person_detail(request, slug, pk):
-    # From the whole-page cache, none. Else: the person, then the number and last update of
-    # their films, which key the cached page; on a miss, their credits with films and
+    # From the whole-page cache (films.whole_pages, shared cache only), none. Else: the
+    # person, then the number and last update of their films, which key the cached piece
+    # (films.page_cache, every cache); on a miss, their credits with films and
     # their most frequent collaborators (2 queries).
     person = get_object_or_404(Person, pk=pk)
     if person.slug != slug:
