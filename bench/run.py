@@ -553,7 +553,16 @@ def print_table(results: dict) -> None:
     print(f"\n(import and build measured {results['catalog_measured']})")
     read = results.get("database_read", {})
     if "mb" in read:
-        print(f"database read ahead of the pages: {read['mb']:,} MB in {read['seconds']:g} s")
+        print(
+            f"database read ahead of the pages: {read['mb']:,} MB in {read['seconds']:g} s, "
+            f"into shared buffers of {read['shared_buffers_mb']:,} MB"
+        )
+        if read["shared_buffers_mb"] < read["database_mb"]:
+            print(
+                f"  PostgreSQL's shared_buffers is smaller than the database "
+                f"({read['database_mb']:,} MB): the rest is read from the operating system's "
+                f"cache, or from the disk (README, Performance)"
+            )
     print(f"gunicorn worker RSS: {results['worker_rss_mb']['max']} MB at most")
     machine_ = results["machine"]
     before, after = results["load_average_before"][0], results["load_average_after"][0]
