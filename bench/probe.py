@@ -51,6 +51,16 @@ def read_database() -> dict:
 
     from django.db import DatabaseError, connection
 
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_database_size(current_database()), "
+            "pg_size_bytes(current_setting('shared_buffers'))"
+        )
+        database, shared_buffers = cursor.fetchone()
+    sizes = {
+        "database_mb": round(database / 2**20),
+        "shared_buffers_mb": round(shared_buffers / 2**20),
+    }
     started = time.monotonic()
     try:
         with connection.cursor() as cursor:
@@ -61,20 +71,9 @@ def read_database() -> dict:
                 "IN ('public'::regnamespace, 'pg_toast'::regnamespace)"
             )
             read = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT pg_database_size(current_database()), setting::bigint * "
-                "current_setting('block_size')::bigint FROM pg_settings "
-                "WHERE name = 'shared_buffers'"
-            )
-            database, shared_buffers = cursor.fetchone()
     except DatabaseError as error:  # no pg_prewarm (it comes with PostgreSQL's contrib)
-        return {"error": str(error).strip()}
-    return {
-        "mb": round(read / 2**20),
-        "seconds": round(time.monotonic() - started, 1),
-        "database_mb": round(database / 2**20),
-        "shared_buffers_mb": round(shared_buffers / 2**20),
-    }
+        return {"error": str(error).strip(), **sizes}
+    return {"mb": round(read / 2**20), "seconds": round(time.monotonic() - started, 1), **sizes}
 
 
 if __name__ == "__main__":

@@ -557,12 +557,12 @@ def print_table(results: dict) -> None:
             f"database read ahead of the pages: {read['mb']:,} MB in {read['seconds']:g} s, "
             f"into shared buffers of {read['shared_buffers_mb']:,} MB"
         )
-        if read["shared_buffers_mb"] < read["database_mb"]:
-            print(
-                f"  PostgreSQL's shared_buffers is smaller than the database "
-                f"({read['database_mb']:,} MB): the rest is read from the operating system's "
-                f"cache, or from the disk (README, Performance)"
-            )
+    if read.get("shared_buffers_mb", 0) < read.get("database_mb", 0):
+        print(
+            f"  PostgreSQL's shared_buffers ({read['shared_buffers_mb']:,} MB) is smaller than "
+            f"the database ({read['database_mb']:,} MB): the rest is read from the operating "
+            f"system's cache, or from the disk (README, PostgreSQL)"
+        )
     print(f"gunicorn worker RSS: {results['worker_rss_mb']['max']} MB at most")
     machine_ = results["machine"]
     before, after = results["load_average_before"][0], results["load_average_after"][0]

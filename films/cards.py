@@ -81,6 +81,8 @@ def card_facts(films: list[Film], language: str) -> dict[int, CardFacts]:
         elif kind == COUNTRY_ROW:
             name = translate_country_name(name, language)
             card.countries.append(CardLink(country_url(key.lower()), name))
+        else:
+            raise ValueError(f"a card row of an unknown kind: {kind}")
     for film in films:
         # The first LEAD_ACTORS in billing order, or the best known of a film whose source
         # gives no billing order (all its actors were read).

@@ -101,7 +101,9 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path):
     )
     assert results["import"]["seconds"] > 0 and results["build"]["cpu_seconds"] > 0
     # Read ahead of the pages (pg_prewarm, which the test database's superuser may create).
-    assert results["database_read"].get("mb", 0) > 0, results["database_read"]
+    read = results["database_read"]
+    assert read.get("mb", 0) > 0, read
+    assert read["mb"] <= read["database_mb"] and read["shared_buffers_mb"] > 0, read
     assert 20 < results["worker_rss_mb"]["max"] < 1000
     state = json.loads((tmp_path / f"state-{name}.json").read_text())
     assert state["films"] == 40
