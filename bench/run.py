@@ -38,6 +38,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/filmsite_bench"
 # The shared cache, as in production; a database of its own, emptied before the pages run.
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 LUA = Path(__file__).resolve().parent / "wrk.lua"
+# Of the paths of a kind asked for once each, one in ten warms the workers up instead.
+ONCE_WARM_UP_SHARE = 10
 WORKER_RSS_TARGET_MB = 150
 IMPORT_TARGET_S = 5 * 60
 BUILD_TARGET_S = 15 * 60
@@ -384,18 +386,28 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
                     continue
                 listing = Path(scratch) / f"{kind.name}.txt"
                 paths = listing.read_text().split() if counts.get(kind.name) else []
-                status = _status(port, paths[0]) if paths else None
+                # The last path: of a kind asked for once, it is one of the warm-up's.
+                status = _status(port, paths[-1]) if paths else None
                 if status != 200:
                     why = f"HTTP {status}" if paths else "no such page"
                     print(f"  {kind.name}: not measured ({why})")
                     pages[kind.name] = {"what": kind.what, "missing": True}
                     continue
-                print(f"  {kind.name}: {len(paths):,} URLs for {args.duration:g} s...", flush=True)
+                warm_up = listing
+                if kind.once and len(paths) > 1:
+                    # The warm-up's paths are not measured: they would come from the cache.
+                    cut = len(paths) - max(1, len(paths) // ONCE_WARM_UP_SHARE)
+                    paths, warm_up_paths = paths[:cut], paths[cut:]
+                    warm_up = Path(scratch) / f"{kind.name}-warm-up.txt"
+                    warm_up.write_text("\n".join(warm_up_paths) + "\n")
+                    listing.write_text("\n".join(paths) + "\n")
+                how = "each once, in at most" if kind.once else "for"
+                print(f"  {kind.name}: {len(paths):,} URLs {how} {args.duration:g} s", flush=True)
                 if kind.warm:
                     for path in paths:
                         _status(port, path)
-                _wrk(wrk, port, listing, args.connections, min(2.0, args.duration))  # warm-up
-                figures = _wrk(wrk, port, listing, args.connections, args.duration)
+                _wrk(wrk, port, warm_up, args.connections, min(2.0, args.duration))
+                figures = _wrk(wrk, port, listing, args.connections, args.duration, once=kind.once)
                 pages[kind.name] = {"what": kind.what, "urls": len(paths), **figures}
                 for pid in _descendants(server.pid):
                     rss[str(pid)] = max(rss.get(str(pid), 0), round(_rss_kb(pid) / 1024))
@@ -413,7 +425,9 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
     return pages, {"workers": rss, "max": max(rss.values(), default=0)}
 
 
-def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float) -> dict:
+def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float, once=False) -> dict:
+    """wrk's figures for the paths of the listing, asked in turn for `duration` seconds,
+    or, `once`, until each has been asked once if that comes first."""
     duration = max(1, round(duration))  # wrk takes whole seconds
     command = [
         wrk,
@@ -426,7 +440,8 @@ def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float) 
         "--",
         str(listing),
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "BENCH_ONCE": "1"} if once else None
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     line = next((x for x in output.splitlines() if x.startswith("BENCH ")), None)
     if line is None:
         raise BenchError(f"wrk gave no figures:\n{output}")

@@ -96,6 +96,10 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path):
     measured = {name: page for name, page in results["pages"].items() if not page.get("missing")}
     assert set(measured) == {kind.name for kind in KINDS}
     assert all(page["requests"] > 0 and page["errors"] == 0 for page in measured.values())
+    # First visits are renders: no path asked for twice (but the few in flight at the end).
+    for kind in KINDS:
+        if kind.once:
+            assert measured[kind.name]["requests"] < measured[kind.name]["urls"] + 2, kind.name
     assert measured["film"]["ratio"] == pytest.approx(
         measured["film"]["rps"] / measured["health"]["rps"], abs=0.001
     )
