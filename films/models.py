@@ -209,8 +209,9 @@ def best_known_first(film_count: int, name: str) -> tuple:
     return (-film_count, name)
 
 
-def film_card_prefetches():
-    """What a film card or page shows besides the film row, one query each.
+def film_page_prefetches():
+    """What a film's page shows besides the film row, one query each. The pages read the
+    same in one statement (films.relations); its tests compare the two.
 
     Prefetch contract: `all_credits` holds every credit with its person, by role then
     billing position; Film.directors, .writers, .cast and .lead_actors read it.
@@ -219,6 +220,7 @@ def film_card_prefetches():
         "genres",
         "themes",
         "countries",
+        "languages",
         models.Prefetch(
             "credits",
             queryset=Credit.objects.select_related("person").order_by("role", "position", "id"),
@@ -228,11 +230,8 @@ def film_card_prefetches():
 
 
 class FilmQuerySet(models.QuerySet):
-    def for_card(self):
-        return self.prefetch_related(*film_card_prefetches())
-
     def for_detail(self):
-        return self.prefetch_related(*film_card_prefetches(), "languages")
+        return self.prefetch_related(*film_page_prefetches())
 
 
 class Film(models.Model):

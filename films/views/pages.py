@@ -1,4 +1,3 @@
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -6,7 +5,8 @@ from django.views.decorators.http import require_GET
 
 from films import page_cache, whole_pages
 from films.filters import SimilarFilmFilter
-from films.models import Film, film_card_prefetches
+from films.models import Film
+from films.relations import load_relations
 from films.sentences import film_summary, reasons, similar_counts
 from films.templatetags.seo import meta_description
 from films.views.common import paginate, querystring_without_page
@@ -58,8 +58,8 @@ def film_detail(request, slug, pk):
     # Queries, with both cached parts fresh: the film with its recommendations row, the
     # films it suggests (their updated_at keys the cache), the newest public comments with
     # their total; for a visitor who has voted or commented before, their own vote.
-    # A miss adds the film's genres, themes, countries, credits and languages, and the
-    # facts of the suggested films' cards not cached (films.cards).
+    # A miss adds the film's genres, themes, countries, languages and credits (one query,
+    # films.relations), and the facts of the suggested films' cards not cached (films.cards).
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:
         return redirection
@@ -75,7 +75,7 @@ def film_detail(request, slug, pk):
     parts, section = cached.get(parts_key), cached.get(section_key)
     if parts is None or section is None:
         # The film's own relations: its details show them, the reasons name them.
-        prefetch_related_objects([film], *film_card_prefetches())
+        load_relations(film)
         if section is None:
             similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE, rows=rows)
             page_cache.add_card_bodies(similar.films, request)
@@ -95,7 +95,6 @@ def film_detail(request, slug, pk):
 
 
 def _film_parts(request, film) -> dict:
-    prefetch_related_objects([film], "languages")
     summary = film_summary(film)
     ctx = {
         "film": film,
@@ -137,7 +136,7 @@ def film_similar(request, slug, pk):
     by_id = {f.id: f for f in similar.films}
     page.object_list = [by_id[i] for i in page.object_list]
     page_cache.add_card_bodies(page.object_list, request)
-    prefetch_related_objects([film], *film_card_prefetches())  # the reasons name them
+    load_relations(film)  # the reasons name them
     whole_pages.shows_films(request, [suggested.id for suggested in page.object_list])
     for suggested in page.object_list:
         suggested.reason_phrases = reasons(film, suggested.reasons)
@@ -158,5 +157,5 @@ def film_similar_json(request, slug, pk):
     if redirection:
         return redirection
     similar = load_similar(film)
-    prefetch_related_objects([film], *film_card_prefetches())
+    load_relations(film)
     return JsonResponse(similar_as_json(film, similar), json_dumps_params={"ensure_ascii": False})

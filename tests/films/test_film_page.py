@@ -305,14 +305,14 @@ def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
 # Queries of the film page, whatever the number of suggestions. First visit:
 #   1. the film with its recommendations row (films_film, recommendations_filmrecommendations)
 #   2. the suggested films, whose updated_at keys the cache (films_film)
-#   3-6. the film's genres, themes, countries, and credits with their people
-#   7. the suggested films' cards' facts as plain values, in one statement (films.cards):
+#   3. the film's genres, themes, countries, languages, and credits with their people,
+#      in one statement (films.relations)
+#   4. the suggested films' cards' facts as plain values, in one statement (films.cards):
 #      directors and lead actors, genres, themes, countries
-#   8. the film's languages
-#   9. the newest public comments with their total (films_comment); a visitor who has
+#   5. the newest public comments with their total (films_comment); a visitor who has
 #      voted or commented before adds one more: their own vote
-# Next visits, with the film's details and its similar section cached: 1, 2 and 9.
-FILM_PAGE_QUERIES = 9
+# Next visits, with the film's details and its similar section cached: 1, 2 and 5.
+FILM_PAGE_QUERIES = 5
 CACHED_FILM_PAGE_QUERIES = 3
 
 
@@ -339,12 +339,8 @@ def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
         == [
             "films_film",
             "films_film",
-            "films_genre",
-            "films_theme",
-            "films_country",
-            "films_credit",
-            "films_credit",
-            "films_language",
+            "films_credit",  # the film's own relations
+            "films_credit",  # the cards'
             "films_comment",
         ]
     )
@@ -623,9 +619,10 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
 #   1. the film with its recommendations row, 2. the suggested films,
 #   3. the ids of the suggestions matching the filters,
 #   4. the cards' facts of the page's films, in one statement (films.cards),
-#   5-8. genres, themes, countries and credits of the film (the reasons name them),
-#   9-10. the countries and genres offered by the filters.
-SIMILAR_PAGE_QUERIES = 10
+#   5. the film's genres, themes, countries, languages and credits, in one statement
+#      (films.relations; the reasons name them),
+#   6-7. the countries and genres offered by the filters.
+SIMILAR_PAGE_QUERIES = 7
 
 
 def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(

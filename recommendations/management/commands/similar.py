@@ -1,9 +1,9 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import prefetch_related_objects
 
-from films.models import Film, film_card_prefetches
+from films.models import Film
+from films.relations import load_relations
 from recommendations.services import load_similar, similar_as_json
 
 
@@ -25,5 +25,5 @@ class Command(BaseCommand):
         for external_id in ids:
             film = films[external_id]
             similar = load_similar(film, limit=limit)
-            prefetch_related_objects([film], *film_card_prefetches())
+            load_relations(film)
             self.stdout.write(json.dumps(similar_as_json(film, similar), ensure_ascii=False))

@@ -1,0 +1,95 @@
+"""films.relations: a film page's own relations in one statement, as prefetch_related
+would give them."""
+
+from films.models import Country, Credit, Film, Language
+from films.relations import load_relations
+from tests.conftest import make_film, make_person
+
+
+def _film_with_everything() -> Film:
+    film = make_film(
+        title="Heat",
+        genres=["Thriller", "Crime", "Drama"],
+        themes=["Obsession", "Betrayal"],
+        countries=["US", "FR"],
+        directors=["Michael Mann"],
+        writers=["Michael Mann"],
+        cast=["Al Pacino", "Robert De Niro", "Val Kilmer"],
+    )
+    film.languages.set(
+        [
+            Language.objects.create(code="es", name="Spanish"),
+            Language.objects.create(code="en", name="English"),
+        ]
+    )
+    # Two actors billed at the same position: the older credit first, as the ORM orders.
+    Credit.objects.create(
+        film=film,
+        person=make_person("Ashley Judd"),
+        role=Credit.Role.ACTOR,
+        position=1,
+        character="Charlene",
+    )
+    make_film(title="Another", genres=["Comedy"], cast=["Somebody Else"])
+    return Film.objects.get(pk=film.pk)
+
+
+def _relations(film: Film) -> dict:
+    return {
+        "genres": [(g.pk, g.name, g.slug) for g in film.genres.all()],
+        "themes": [(t.pk, t.name, t.slug) for t in film.themes.all()],
+        "countries": [(c.pk, c.name) for c in film.countries.all()],
+        "languages": [(lang.pk, lang.name) for lang in film.languages.all()],
+        "credits": [
+            (c.pk, c.film_id, c.role, c.position, c.character, c.person.pk, c.person.name)
+            for c in film.all_credits
+        ],
+        "people": [
+            [p.pk, p.name, p.slug, p.external_id, p.film_count]
+            for p in (c.person for c in film.all_credits)
+        ],
+        "directors": [p.name for p in film.directors],
+        "cast": [c.person.name for c in film.cast],
+    }
+
+
+def test_it_reads_what_prefetch_related_reads_in_one_query(db, django_assert_num_queries):
+    film = _film_with_everything()
+    expected = _relations(Film.objects.for_detail().get(pk=film.pk))
+
+    with django_assert_num_queries(1):
+        load_relations(film)
+    with django_assert_num_queries(0):
+        got = _relations(film)
+
+    assert got == expected
+    assert got["genres"][0][1] == "Crime" and got["countries"] == [("FR", "FR"), ("US", "US")]
+    assert got["cast"] == ["Al Pacino", "Robert De Niro", "Ashley Judd", "Val Kilmer"]
+    assert all(credit.film is film for credit in film.all_credits)
+
+
+def test_a_film_with_no_relations_has_empty_ones(db, django_assert_num_queries):
+    film = make_film(title="Nothing Known")
+    Country.objects.create(code="DE", name="Germany")
+    make_film(title="Other", genres=["Drama"], countries=["DE"], cast=["Someone"])
+
+    load_relations(film)
+
+    with django_assert_num_queries(0):
+        assert _relations(film) == {
+            "genres": [],
+            "themes": [],
+            "countries": [],
+            "languages": [],
+            "credits": [],
+            "people": [],
+            "directors": [],
+            "cast": [],
+        }
+
+
+def test_a_filter_on_a_loaded_relation_still_asks_the_database_for_this_film(db):
+    film = _film_with_everything()
+    load_relations(film)
+
+    assert [g.name for g in film.genres.filter(name__startswith="D")] == ["Drama"]
