@@ -40,6 +40,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 LUA = Path(__file__).resolve().parent / "wrk.lua"
 # Of the paths of a kind asked for once each, one in ten warms the workers up instead.
 ONCE_WARM_UP_SHARE = 10
+ALL_ANSWERED = "BENCH-ALL-ANSWERED"  # printed by wrk.lua
 WORKER_RSS_TARGET_MB = 150
 IMPORT_TARGET_S = 5 * 60
 BUILD_TARGET_S = 15 * 60
@@ -427,7 +428,8 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
 
 def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float, once=False) -> dict:
     """wrk's figures for the paths of the listing, asked in turn for `duration` seconds,
-    or, `once`, until each has been asked once if that comes first."""
+    or, `once`, until each has been answered once if that comes first: wrk.lua then says
+    so, and wrk, interrupted, reports the time until then."""
     duration = max(1, round(duration))  # wrk takes whole seconds
     command = [
         wrk,
@@ -441,14 +443,22 @@ def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float, 
         str(listing),
     ]
     env = {**os.environ, "BENCH_ONCE": "1"} if once else None
-    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
-    line = next((x for x in output.splitlines() if x.startswith("BENCH ")), None)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    output = []
+    for printed in process.stdout:
+        if printed.strip() == ALL_ANSWERED:
+            process.send_signal(signal.SIGINT)
+        output.append(printed)
+    if process.wait():
+        raise BenchError(f"wrk failed (exit status {process.returncode}):\n{''.join(output)}")
+    line = next((x for x in output if x.startswith("BENCH ")), None)
     if line is None:
-        raise BenchError(f"wrk gave no figures:\n{output}")
+        raise BenchError(f"wrk gave no figures:\n{''.join(output)}")
     raw = json.loads(line[len("BENCH ") :])
     seconds = raw["duration_us"] / 1e6
     return {
         "requests": raw["requests"],
+        "seconds": round(seconds, 3),
         "rps": round(raw["requests"] / seconds, 1),
         "p50_ms": raw["p50_us"] / 1000,
         "p95_ms": raw["p95_us"] / 1000,
