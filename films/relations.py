@@ -13,8 +13,7 @@ from django.db import connection
 
 from films.models import Country, Credit, Film, Genre, Language, Person, Theme
 
-# The kind of each row of the statement. Credits come first: PostgreSQL types the
-# columns of a UNION from its first branch, and theirs has no NULL but the optional ones.
+# The kind of each row of the statement: credits, then the vocabularies.
 CREDIT_ROW, GENRE_ROW, THEME_ROW, COUNTRY_ROW, LANGUAGE_ROW = range(5)
 VOCABULARIES = [
     (GENRE_ROW, Genre, Film.genres),
@@ -26,7 +25,13 @@ VOCABULARIES = [
 CREDIT_FIELDS = [field.attname for field in Credit._meta.concrete_fields]
 PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
 # A vocabulary row: its id (genres, themes) or code (countries, languages), name and slug.
-VOCABULARY_COLUMNS = 4
+VOCABULARY_FIELDS = [
+    Theme._meta.pk,
+    Country._meta.pk,
+    Theme._meta.get_field("name"),
+    Theme._meta.get_field("slug"),
+]
+VOCABULARY_COLUMNS = len(VOCABULARY_FIELDS)
 
 
 def load_relations(film: Film) -> None:
@@ -74,9 +79,13 @@ def _rows(film_id: int) -> list[tuple]:
     credit_columns = [f"c.{q(Credit._meta.get_field(name).column)}" for name in CREDIT_FIELDS]
     person_columns = [f"p.{q(Person._meta.get_field(name).column)}" for name in PERSON_FIELDS]
     credit_nulls = ["NULL"] * (len(credit_columns) + len(person_columns))
+    # PostgreSQL types a UNION's columns from the left, pair by pair: a column that is only
+    # NULL in the first branches is taken for text, and a bigint after it fails. So the
+    # first branch gives every column its type.
+    typed_nulls = [f"CAST(NULL AS {f.cast_db_type(connection)})" for f in VOCABULARY_FIELDS]
     selects = [
         f"SELECT {CREDIT_ROW:d}, {', '.join(credit_columns + person_columns)}, "
-        f"{', '.join(['NULL'] * VOCABULARY_COLUMNS)} "
+        f"{', '.join(typed_nulls)} "
         f"FROM {credit} c JOIN {person} p ON p.id = c.person_id WHERE c.film_id = %s"
     ]
     for kind, model, relation in VOCABULARIES:
