@@ -1,25 +1,33 @@
 import html
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/rating.html")
-def rating(film, heading_level=None):
+@register.simple_tag
+def rating(film) -> str:
     """A film's rating as a percentage and stars out of 5, with its vote count;
-    nothing when nobody has rated it."""
+    nothing when nobody has rated it.
+
+    Made here rather than by a template: every card has one, and an inclusion tag's own
+    template and context took 53 µs of it, eleven times a film page."""
     if not film.rating_count or film.rating_average is None:
-        return {"rated": False}
+        return ""
     average = float(film.rating_average)
-    return {
-        "rated": True,
-        "percent": round(average * 20),
-        "average": number_format(round(average, 1), 1),
-        "count": film.rating_count,
-    }
+    percent = round(average * 20)
+    count = ngettext("from %(number)s rating", "from %(number)s ratings", film.rating_count)
+    return mark_safe(
+        f'<span class="rating"><span class="stars" style="--rating: {percent}%" '
+        f'aria-hidden="true"></span> <span class="rating-text">{percent}% · '
+        f"{html.escape(number_format(round(average, 1), 1))}/5 "
+        f'<span class="rating-count">'
+        f"{html.escape(count % {'number': intcomma(film.rating_count)})}</span></span></span>"
+    )
 
 
 @register.filter

@@ -23,7 +23,7 @@ def _film_list(request, films, *, title, canonical_path, lead="", **extra):
         sort = "rating"
     page = paginate(request, films.order_by(*SORTS[sort]))
     page.object_list = list(page.object_list)
-    page_cache.add_card_bodies(page.object_list, request)
+    page_cache.add_card_bodies(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("sort", None)
@@ -101,7 +101,7 @@ def browse(request):
     if films is not None:
         page = paginate(request, films)
         page.object_list = list(page.object_list)
-        page_cache.add_card_bodies(page.object_list, request)
+        page_cache.add_card_bodies(page.object_list)
     ctx = {
         "filter": filterset,
         "page": page,

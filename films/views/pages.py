@@ -78,7 +78,7 @@ def film_detail(request, slug, pk):
         load_relations(film)
         if section is None:
             similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE, rows=rows)
-            page_cache.add_card_bodies(similar.films, request)
+            page_cache.add_card_bodies(similar.films)
         if parts is None:
             parts = _film_parts(request, film)
             page_cache.set(parts_key, parts)
@@ -135,7 +135,7 @@ def film_similar(request, slug, pk):
     page = paginate(request, matching)
     by_id = {f.id: f for f in similar.films}
     page.object_list = [by_id[i] for i in page.object_list]
-    page_cache.add_card_bodies(page.object_list, request)
+    page_cache.add_card_bodies(page.object_list)
     load_relations(film)  # the reasons name them
     whole_pages.shows_films(request, [suggested.id for suggested in page.object_list])
     for suggested in page.object_list:

@@ -28,13 +28,13 @@ def search(request):
     if kind == "films":
         ctx["page"] = paginate(request, search_films(query))
         ctx["page"].object_list = list(ctx["page"].object_list)
-        page_cache.add_card_bodies(ctx["page"].object_list, request)
+        page_cache.add_card_bodies(ctx["page"].object_list)
     elif kind == "people":
         ctx["page"] = paginate(request, search_people(query))
     else:
         # One more than shown: the template links to all of them when there are more.
         ctx["films"], ctx["people"] = _films_and_people(query, RESULTS_PER_SECTION + 1)
-        page_cache.add_card_bodies(ctx["films"][:RESULTS_PER_SECTION], request)
+        page_cache.add_card_bodies(ctx["films"][:RESULTS_PER_SECTION])
     return render(request, "films/search.html", ctx)
 
 
