@@ -134,6 +134,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Template fragments that are the same for every visitor and page in a language (the
+# fields of an empty comment form), rendered once per process: they change only with the
+# code, which a restart brings.
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "filmsite-process",
+}
 # Whole pages served from the cache, without the database (films/whole_pages.py). The
 # processes serving pages and the commands changing the catalog must share the cache:
 # on with REDIS_URL, off without (WHOLE_PAGE_CACHE=1/0 says otherwise, as the tests do).

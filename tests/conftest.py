@@ -102,11 +102,12 @@ def redis_cache(settings):
             raise  # CI starts Redis (.ci/run): a missing server is a failure, not a skip
         pytest.skip("no Redis server on 127.0.0.1:6379")
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "filmsite.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "filmsite-tests",
-        }
+        },
     }
     from django.core.cache import cache
 

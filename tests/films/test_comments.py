@@ -8,6 +8,7 @@ import pytest
 from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from films import community
 from films.community import address_hash, comment_submit
@@ -91,6 +92,29 @@ def test_a_film_without_comments_says_so_and_offers_the_form(client, ran):
     assert "Leave a comment" in text
     assert "0 comments" in text
     assert "Name" in text and "Comment" in text and "E-mail (optional, never shown)" in text
+
+
+def test_the_empty_form_rendered_once_a_process_stays_right_in_each_language(client, ran):
+    other = make_film(title="Ikiru", year=1952)
+    url, comments_url = (
+        other.get_absolute_url(),
+        reverse("films:comments", args=[other.slug, other.pk]),
+    )
+    client.get(ran.get_absolute_url())  # the English fields, rendered and kept
+
+    with translation.override("en"):  # a request leaves its language active in the test
+        french = Client().get(f"/fr{url}")
+    refused = post_comment(client, other, name="", body="")
+    english = client.get(url)
+
+    assert "Envoyer mon commentaire" in visible_text(french)
+    assert "(facultatif, jamais affiché)" in visible_text(french)
+    assert "Send my comment" not in visible_text(french)
+    assert "Please give a name to sign your comment with." in visible_text(refused)
+    assert 'aria-invalid="true"' in refused.text
+    assert "Send my comment" in visible_text(english)
+    assert "aria-invalid" not in english.text
+    assert f'action="{comments_url}"' in english.text
 
 
 def test_the_film_page_shows_ten_comments_and_links_to_all_of_them(client, ran):

@@ -450,7 +450,8 @@ def visible_text_of(html: str) -> str:
 def unreachable_redis(settings):
     """The shared cache as production configures it, with no server to answer it."""
     settings.CACHES = {
-        "default": {"BACKEND": "filmsite.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+        **settings.CACHES,
+        "default": {"BACKEND": "filmsite.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
     }
     whole_pages._stamp_keys.clear()
 
