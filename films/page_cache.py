@@ -67,6 +67,12 @@ def set(key: str, value) -> None:  # noqa: A001 - mirrors the cache API
     cache.set(key, value, TIMEOUT)
 
 
+def set_many(values: dict) -> None:
+    """Several pieces in one round trip to the cache."""
+    if values:
+        cache.set_many(values, TIMEOUT)
+
+
 def film_card_key(film) -> str:
     return f"film-card:{film.pk}:{film.updated_at.timestamp()}:{get_language() or ''}"
 

@@ -76,15 +76,14 @@ def film_detail(request, slug, pk):
     if parts is None or section is None:
         # The film's own relations: its details show them, the reasons name them.
         load_relations(film)
+        rendered = {}
+        if parts is None:
+            parts = rendered[parts_key] = _film_parts(request, film)
         if section is None:
             similar = similar_from(record, limit=SIMILAR_ON_FILM_PAGE, rows=rows)
             page_cache.add_card_bodies(similar.films)
-        if parts is None:
-            parts = _film_parts(request, film)
-            page_cache.set(parts_key, parts)
-        if section is None:
-            section = _similar_section(request, film, similar)
-            page_cache.set(section_key, section)
+            section = rendered[section_key] = _similar_section(request, film, similar)
+        page_cache.set_many(rendered)
     ctx = {
         "film": film,
         "parts": parts,
