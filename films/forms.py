@@ -105,6 +105,9 @@ class CommentText(forms.CharField):
 
 
 class CommentForm(forms.Form):
+    # Unbound, its fields are rendered once a process and shown to every visitor
+    # (includes/comment_form.html): none may have an initial value but the stamp, which is
+    # rendered apart.
     name = forms.CharField(
         max_length=COMMENT_NAME_MAX_LENGTH,
         error_messages={

@@ -80,10 +80,11 @@ def no_whole_pages(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache (pages, rate limits)."""
-    from django.core.cache import cache
+    """Every test starts with empty caches (pages, rate limits, a process's fragments)."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["process"].clear()
     yield
     cache.clear()
 
