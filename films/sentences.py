@@ -301,45 +301,57 @@ def SHARED_THEMES(n):
     return ngettext("Shared theme: %(names)s", "%(count)s shared themes: %(names)s", n)
 
 
-def reasons(film, suggestion_reasons: dict) -> list[str]:
-    """Why a film was suggested, as short phrases ("Same director: Mike Figgis").
+class ReasonPhrases:
+    """Why films were suggested for `film`, as short phrases ("Same director: Mike Figgis"):
+    `ReasonPhrases(film)(suggestion.reasons)`, made once for all the suggestions of a page.
 
-    Names come from `film`'s own prefetched credits, genres and themes: everything the
-    two films share is, by definition, on this film too.
+    Names come from `film`'s own credits, genres and themes (its page's relations, see
+    films.relations): everything the two films share is, by definition, on this film too.
     """
-    people = {credit.person.id: credit.person.name for credit in film.all_credits}
-    genres = {g.id: g.name for g in film.genres.all()}
-    themes = {t.id: t.name for t in film.themes.all()}
-    phrases = []
-    if suggestion_reasons.get("series"):
-        phrases.append(_("Same series: %(name)s") % {"name": film.series})
-    named_already = set()
-    for key, one, many in (
-        ("directors", _("Same director: %(names)s"), _("Same directors: %(names)s")),
-        ("writers", _("Same writer: %(names)s"), _("Same writers: %(names)s")),
-        ("actors", _("Shared actor: %(names)s"), _("Shared actors: %(names)s")),
-    ):
-        # Mike Figgis, who directed, wrote and appears in both films, is named once.
-        ids = [i for i in suggestion_reasons.get(key, []) if i in people]
-        if key != "directors":
-            ids = [i for i in ids if i not in named_already]
-        named_already.update(ids)
-        if ids:
-            template = one if len(ids) == 1 else many
-            phrases.append(template % {"names": join_names([people[i] for i in ids])})
-    for key, names, same_label, shared_label in (
-        ("genres", genres, SAME_GENRES, SHARED_GENRES),
-        ("themes", themes, SAME_THEMES, SHARED_THEMES),
-    ):
-        ids = [i for i in suggestion_reasons.get(key, []) if i in names]
-        if not ids:
-            continue
-        values = {"count": len(ids), "names": join_names([names[i] for i in ids])}
-        if suggestion_reasons.get(f"same_{key}"):
-            phrases.append(same_label(len(ids)) % values)
-        else:
-            phrases.append(shared_label(len(ids)) % values)
-    return phrases
+
+    def __init__(self, film):
+        self.series = film.series
+        self.people = {credit.person.id: credit.person.name for credit in film.all_credits}
+        self.genres = {g.id: g.name for g in film.genres.all()}
+        self.themes = {t.id: t.name for t in film.themes.all()}
+        self.people_labels = (
+            ("directors", _("Same director: %(names)s"), _("Same directors: %(names)s")),
+            ("writers", _("Same writer: %(names)s"), _("Same writers: %(names)s")),
+            ("actors", _("Shared actor: %(names)s"), _("Shared actors: %(names)s")),
+        )
+
+    def __call__(self, suggestion_reasons: dict) -> list[str]:
+        people, phrases = self.people, []
+        if suggestion_reasons.get("series"):
+            phrases.append(_("Same series: %(name)s") % {"name": self.series})
+        named_already = set()
+        for key, one, many in self.people_labels:
+            # Mike Figgis, who directed, wrote and appears in both films, is named once.
+            ids = [i for i in suggestion_reasons.get(key, []) if i in people]
+            if key != "directors":
+                ids = [i for i in ids if i not in named_already]
+            named_already.update(ids)
+            if ids:
+                template = one if len(ids) == 1 else many
+                phrases.append(template % {"names": join_names([people[i] for i in ids])})
+        for key, names, same_label, shared_label in (
+            ("genres", self.genres, SAME_GENRES, SHARED_GENRES),
+            ("themes", self.themes, SAME_THEMES, SHARED_THEMES),
+        ):
+            ids = [i for i in suggestion_reasons.get(key, []) if i in names]
+            if not ids:
+                continue
+            values = {"count": len(ids), "names": join_names([names[i] for i in ids])}
+            if suggestion_reasons.get(f"same_{key}"):
+                phrases.append(same_label(len(ids)) % values)
+            else:
+                phrases.append(shared_label(len(ids)) % values)
+        return phrases
+
+
+def reasons(film, suggestion_reasons: dict) -> list[str]:
+    """The phrases of one suggestion (ReasonPhrases for those of a page)."""
+    return ReasonPhrases(film)(suggestion_reasons)
 
 
 # French adjectives agree with "film" (masculine singular); prefixes make compounds such as

@@ -7,7 +7,7 @@ from films import page_cache, whole_pages
 from films.filters import SimilarFilmFilter
 from films.models import Film
 from films.relations import load_relations
-from films.sentences import film_summary, reasons, similar_counts
+from films.sentences import ReasonPhrases, film_summary, similar_counts
 from films.templatetags.seo import meta_description
 from films.views.common import paginate, querystring_without_page
 from films.views.community import film_page_context
@@ -109,8 +109,9 @@ def _film_parts(request, film) -> dict:
 
 
 def _similar_section(request, film, similar) -> str:
+    phrases = ReasonPhrases(film)
     for suggested in similar.films:
-        suggested.reason_phrases = reasons(film, suggested.reasons)
+        suggested.reason_phrases = phrases(suggested.reasons)
     ctx = {
         "film": film,
         "similar": similar,
@@ -137,8 +138,9 @@ def film_similar(request, slug, pk):
     page_cache.add_card_bodies(page.object_list)
     load_relations(film)  # the reasons name them
     whole_pages.shows_films(request, [suggested.id for suggested in page.object_list])
+    phrases = ReasonPhrases(film)
     for suggested in page.object_list:
-        suggested.reason_phrases = reasons(film, suggested.reasons)
+        suggested.reason_phrases = phrases(suggested.reasons)
     ctx = {
         "film": film,
         "similar": similar,
