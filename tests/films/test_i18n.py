@@ -111,6 +111,17 @@ def test_the_english_film_page_is_unchanged(client, film):
     assert "Réalisé par" not in html
 
 
+def test_film_cards_are_labelled_in_the_page_language(client, film):
+    english = client.get("/browse/").content.decode()
+    french = client.get("/fr/browse/").content.decode()
+
+    labels = ["Duration", "Directed by", "Origin", "Genres", "Actors"]
+    assert all(f"<dt>{label}</dt>" in english for label in labels)
+    labels = ["Durée", "Réalisé par", "Origine", "Genres", "Acteurs"]
+    assert all(f"<dt>{label}</dt>" in french for label in labels)
+    assert "<dt>Directed by</dt>" not in french and "<dt>Actors</dt>" not in french
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_language_switch_links_to_the_same_page_in_each_language(client, film, language):
     english = film.get_absolute_url() + "?page=2"
