@@ -40,7 +40,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 LUA = Path(__file__).resolve().parent / "wrk.lua"
 # Of the paths of a kind asked for once each, one in ten warms the workers up instead.
 ONCE_WARM_UP_SHARE = 10
-ALL_ANSWERED = "BENCH-ALL-ANSWERED"  # printed by wrk.lua
+ALL_ANSWERED = "BENCH-ALL-ANSWERED"  # what wrk.lua prints when each path is answered
 WORKER_RSS_TARGET_MB = 150
 IMPORT_TARGET_S = 5 * 60
 BUILD_TARGET_S = 15 * 60
@@ -442,7 +442,7 @@ def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float, 
         "--",
         str(listing),
     ]
-    env = {**os.environ, "BENCH_ONCE": "1"} if once else None
+    env = {**os.environ, "BENCH_ONCE": ALL_ANSWERED} if once else None
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     output = []
     for printed in process.stdout:

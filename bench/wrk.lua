@@ -2,7 +2,6 @@
 -- turn, and prints the run's figures as one JSON line starting with BENCH.
 local paths = {}
 local index = 0
-ALL_ANSWERED = "BENCH-ALL-ANSWERED"
 
 function init(args)
   for line in io.lines(args[1]) do
@@ -17,16 +16,17 @@ function request()
   return wrk.format("GET", paths[index])
 end
 
--- BENCH_ONCE: stop once each path has been answered, so that none is asked for twice.
--- wrk itself runs on to the end of its duration: the line printed here tells the
--- benchmark to interrupt it, and wrk then reports the time until then.
-if os.getenv("BENCH_ONCE") then
+-- BENCH_ONCE (a line to print): stop once each path has been answered, so that none is
+-- asked for twice. wrk itself runs on to the end of its duration: the line printed here
+-- tells the benchmark to interrupt it, and wrk then reports the time until then.
+local all_answered = os.getenv("BENCH_ONCE")
+if all_answered then
   local answered = 0
   function response()
     answered = answered + 1
     if answered == #paths then
       wrk.thread:stop()
-      io.write(ALL_ANSWERED, "\n")
+      io.write(all_answered, "\n")
       io.flush()
     end
   end

@@ -108,10 +108,15 @@ def _film_parts(request, film) -> dict:
     }
 
 
-def _similar_section(request, film, similar) -> str:
+def _phrase_reasons(film, suggestions) -> None:
+    """Give each suggested film its `reason_phrases`, named from the film's relations."""
     phrases = ReasonPhrases(film)
-    for suggested in similar.films:
+    for suggested in suggestions:
         suggested.reason_phrases = phrases(suggested.reasons)
+
+
+def _similar_section(request, film, similar) -> str:
+    _phrase_reasons(film, similar.films)
     ctx = {
         "film": film,
         "similar": similar,
@@ -138,9 +143,7 @@ def film_similar(request, slug, pk):
     page_cache.add_card_bodies(page.object_list)
     load_relations(film)  # the reasons name them
     whole_pages.shows_films(request, [suggested.id for suggested in page.object_list])
-    phrases = ReasonPhrases(film)
-    for suggested in page.object_list:
-        suggested.reason_phrases = phrases(suggested.reasons)
+    _phrase_reasons(film, page.object_list)
     ctx = {
         "film": film,
         "similar": similar,
