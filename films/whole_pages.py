@@ -12,21 +12,26 @@ Every process that serves pages must see the same stamps, so this needs the cach
 share (Redis) as soon as there are several: settings.WHOLE_PAGE_CACHE, on with
 REDIS_URL. The values a form needs afresh on every response (the CSRF token, the
 comment form's stamp) are stored as markers and filled in when the page is served.
+A page is stored compressed as well, cut at the same markers, so that a browser asking
+for gzip gets it without compressing anything per response.
 
 Three parts. Views say what their pages show with `cached_whole_page`, which serves
-the stored page when its stamps are current. WholePageMiddleware, first in MIDDLEWARE,
-stores what they render with the headers every other middleware gave it, so that a
-stored page is the whole response. WholePageFront, around the WSGI application
-(filmsite/wsgi.py), serves the pages its process has met before Django even parses the
-request: about what Django's own health check costs.
+the stored page when its stamps are current. WholePageMiddleware, in MIDDLEWARE right
+after GZipMiddleware, stores what they render with the headers every other middleware
+gave it, so that a stored page is the whole response. WholePageFront, around the WSGI
+application (filmsite/wsgi.py), serves the pages its process has met before Django even
+parses the request: about what Django's own health check costs.
 """
 
 import functools
+import gzip
 import hashlib
 import logging
 import re
 import secrets
+import struct
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -38,6 +43,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
@@ -147,7 +153,7 @@ def cached_whole_page(stamps):
             found = request.META.pop(_FRONT_MISS, None) or _lookup(page_key(request.META))
             if isinstance(found, StoredPage):
                 response = HttpResponse(headers=found.headers)
-                _fill(response, found, _Fresh.for_request(request))
+                _fill(response, found, request)
                 return response
             every_page = set(stamps(**kwargs))
             read = read_stamps(set(found.stored.stamps) if found.stored else every_page)
@@ -155,8 +161,10 @@ def cached_whole_page(stamps):
             response = view(request, *args, **kwargs)
             # WholePageMiddleware stores it with the stamps read before the render.
             rendering.stamps = {key: read.get(key, UNVERIFIED) for key in rendering.shows}
-            # The same URL gives a page of their own to visitors with personal cookies.
-            patch_vary_headers(response, ("Cookie",))
+            # The same URL gives a page of their own to visitors with personal cookies, and
+            # compressed or not as the browser asks (GZipMiddleware says so only of the
+            # responses it compresses itself).
+            patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
             return response
 
         return wrapper
@@ -216,7 +224,7 @@ def _new_comment_stamp() -> str:
 
 # Part of every page's key: a release that changes StoredPage changes it, and never reads
 # what an older release stored.
-STORED_PAGE_FORMAT = 2
+STORED_PAGE_FORMAT = 3
 
 
 @dataclass
@@ -227,22 +235,61 @@ class StoredPage:
     # The content cut where fresh values go: chunks[0], fresh[0], chunks[1], ...
     chunks: tuple[bytes, ...]
     fresh: tuple[str, ...]
+    # Each chunk compressed into deflate blocks that end on a whole byte and refer to
+    # nothing before them: a gzip stream is joined from them and the fresh values.
+    deflated: tuple[bytes, ...]
 
     @classmethod
     def of(cls, response, stamps: dict[str, int | str]) -> "StoredPage":
         pieces = _MARKER.split(response.content)
+        chunks = tuple(pieces[0::2])
+        # Django's level (django.utils.text.compress_string); a full flush starts afresh.
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
         return cls(
             stamps=stamps,
             headers=[(k, v) for k, v in response.items() if k.lower() != "content-length"],
-            chunks=tuple(pieces[0::2]),
+            chunks=chunks,
             fresh=tuple(name.decode() for name in pieces[1::2]),
+            deflated=tuple(
+                compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH) for chunk in chunks
+            ),
         )
 
-    def content_for(self, fresh: "_Fresh") -> bytes:
+    def content_for(self, fresh: "_Fresh", *, gzipped: bool) -> bytes:
+        values = [fresh.value(name).encode() for name in self.fresh]
+        if gzipped:
+            return _gzip_joined(self.chunks, self.deflated, values)
         parts = [self.chunks[0]]
-        for name, chunk in zip(self.fresh, self.chunks[1:], strict=True):
-            parts += [fresh.value(name).encode(), chunk]
+        for value, chunk in zip(values, self.chunks[1:], strict=True):
+            parts += [value, chunk]
         return b"".join(parts)
+
+
+# RFC 1952: a gzip member's header, with no time and a file name to follow (as Django's
+# GZipMiddleware gives: a random length of it mitigates BREACH, and the CSRF token is
+# masked afresh for each response anyway).
+_GZIP_HEADER = bytes([0x1F, 0x8B, zlib.DEFLATED, gzip.FNAME, 0, 0, 0, 0, 0, 255])
+# RFC 1951: a final block of fixed codes holding only its end.
+_LAST_DEFLATE_BLOCK = b"\x03\x00"
+
+
+def _gzip_joined(chunks, deflated, values) -> bytes:
+    """The gzip stream of chunks[0] + values[0] + chunks[1] + ..., from the deflated chunks
+    and each value as a stored block (RFC 1951, 3.2.4): the whole page's checksum is all
+    that is computed."""
+    name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\0"
+    parts = [_GZIP_HEADER, name, deflated[0]]
+    crc, length = zlib.crc32(chunks[0]), len(chunks[0])
+    for value, chunk, block in zip(values, chunks[1:], deflated[1:], strict=True):
+        parts += [b"\0", struct.pack("<HH", len(value), len(value) ^ 0xFFFF), value, block]
+        crc = zlib.crc32(chunk, zlib.crc32(value, crc))
+        length += len(value) + len(chunk)
+    parts += [_LAST_DEFLATE_BLOCK, struct.pack("<II", crc, length & 0xFFFFFFFF)]
+    return b"".join(parts)
+
+
+def _accepts_gzip(environ: dict) -> bool:
+    return bool(re_accepts_gzip.search(environ.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def _stored_page_and_stamps(key: str) -> tuple[StoredPage | None, dict]:
@@ -321,7 +368,7 @@ _FRONT_MISS = "filmsite.whole_page_miss"
 
 
 class WholePageMiddleware:
-    """First in MIDDLEWARE: stores the pages `cached_whole_page` views render, with the
+    """After GZipMiddleware only: stores the pages `cached_whole_page` views render, with the
     headers every other middleware gave them, and fills in their fresh values."""
 
     def __init__(self, get_response):
@@ -337,7 +384,7 @@ class WholePageMiddleware:
         if response.status_code == 200:
             cache.set(rendering.key, page, TIMEOUT)
             _remember_stamp_keys(rendering.key, page)
-        _fill(response, page, _Fresh.for_request(request))
+        _fill(response, page, request)
         return response
 
 
@@ -360,8 +407,11 @@ class WholePageFront:
                 return self.application(environ, start_response)
             if isinstance(found, StoredPage):
                 fresh = _Fresh(cookies)
-                content = found.content_for(fresh)
+                gzipped = _accepts_gzip(environ)
+                content = found.content_for(fresh, gzipped=gzipped)
                 headers = [*found.headers, ("Content-Length", str(len(content)))]
+                if gzipped:
+                    headers.append(("Content-Encoding", "gzip"))
                 if fresh.csrf_secret is not None:
                     headers.append(("Set-Cookie", _cookie_header(**fresh.csrf_cookie())))
                 start_response("200 OK", headers)
@@ -370,9 +420,13 @@ class WholePageFront:
         return self.application(environ, start_response)
 
 
-def _fill(response, stored: StoredPage, fresh: "_Fresh") -> None:
-    response.content = stored.content_for(fresh)
+def _fill(response, stored: StoredPage, request) -> None:
+    fresh = _Fresh.for_request(request)
+    gzipped = _accepts_gzip(request.META)
+    response.content = stored.content_for(fresh, gzipped=gzipped)
     response["Content-Length"] = str(len(response.content))
+    if gzipped:  # which GZipMiddleware, before this one, then leaves as it is
+        response["Content-Encoding"] = "gzip"
     if fresh.csrf_secret is not None:
         response.set_cookie(**fresh.csrf_cookie())
 

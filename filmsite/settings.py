@@ -63,7 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: it stores whole pages with the headers all the others gave them.
+    # Compresses what the others leave uncompressed (a stored page comes out of the next
+    # one compressed already when the browser asks for it).
+    "django.middleware.gzip.GZipMiddleware",
+    # It stores whole pages with the headers all the others gave them.
     "films.whole_pages.WholePageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

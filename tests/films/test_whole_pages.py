@@ -1,6 +1,7 @@
 """Whole pages from the cache (films/whole_pages.py): served without the database to
 visitors the page does not vary for, and never after what they show has changed."""
 
+import gzip
 import re
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -222,7 +223,13 @@ def test_credits_deleted_by_an_admin_action_leave_the_lists(admin_client, client
 class FrontResponse:
     status: str
     headers: list[tuple[str, str]]
-    html: str
+    body: bytes
+
+    @property
+    def html(self) -> str:
+        """The page as a browser reads it."""
+        gzipped = self.header("Content-Encoding") == "gzip"
+        return (gzip.decompress(self.body) if gzipped else self.body).decode()
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
@@ -246,7 +253,7 @@ def front(redis_cache):
     return application
 
 
-def through(front, path, cookie="", method="GET") -> FrontResponse:
+def through(front, path, cookie="", method="GET", accept_encoding="") -> FrontResponse:
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
@@ -259,6 +266,8 @@ def through(front, path, cookie="", method="GET") -> FrontResponse:
     }
     if cookie:
         environ["HTTP_COOKIE"] = cookie
+    if accept_encoding:
+        environ["HTTP_ACCEPT_ENCODING"] = accept_encoding
     setup_testing_defaults(environ)
     started = {}
 
@@ -278,17 +287,20 @@ def through(front, path, cookie="", method="GET") -> FrontResponse:
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
-    return FrontResponse(started["status"], started["headers"], body.decode())
+    return FrontResponse(started["status"], started["headers"], body)
+
+
+def keep_django_out(front, monkeypatch) -> None:
+    def django(environ, start_response):
+        raise AssertionError(f"{environ['PATH_INFO']} reached Django")
+
+    monkeypatch.setattr(front, "application", django)
 
 
 def test_the_front_serves_a_page_it_has_met_without_django(front, figgis, monkeypatch):
     url = figgis[0].get_absolute_url()
     rendered = [through(front, url) for _ in range(2)][-1]
-
-    def django(environ, start_response):
-        raise AssertionError(f"{environ['PATH_INFO']} reached Django")
-
-    monkeypatch.setattr(front, "application", django)
+    keep_django_out(front, monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         served = through(front, url)
 
@@ -300,8 +312,50 @@ def test_the_front_serves_a_page_it_has_met_without_django(front, figgis, monkey
         k: v for k, v in rendered.headers if k != "Set-Cookie"
     }
     assert served.header("X-Frame-Options") == "DENY"
-    assert served.header("Vary") == "Cookie, Accept-Language"
-    assert int(served.header("Content-Length")) == len(served.html.encode())
+    assert served.header("Vary") == "Cookie, Accept-Encoding, Accept-Language"
+    assert served.header("Content-Encoding") is None  # not asked for
+    assert int(served.header("Content-Length")) == len(served.body)
+
+
+# What Chromium asks for.
+BROWSERS_ENCODINGS = "gzip, deflate, br, zstd"
+
+
+def test_the_front_serves_a_stored_page_gzipped_to_a_browser_that_asks(front, figgis, monkeypatch):
+    url = figgis[0].get_absolute_url()
+    plain = [through(front, url) for _ in range(2)][-1]
+    keep_django_out(front, monkeypatch)
+    served = [through(front, url, accept_encoding=BROWSERS_ENCODINGS) for _ in range(2)]
+
+    for page in served:
+        assert page.header("Content-Encoding") == "gzip"
+        assert int(page.header("Content-Length")) == len(page.body) < len(plain.body) / 2
+        # gzip.decompress checks the stream's length and checksum.
+        assert without_fresh_values(page.html) == without_fresh_values(plain.html)
+        assert not any(marker in page.html for marker in MARKERS)
+    assert served[0].token() != served[1].token()
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies["csrftoken"] = served[1].cookie("csrftoken")
+    response = rate(browser, figgis[0], stars=4, csrfmiddlewaretoken=served[1].token())
+    assert response.status_code == 302
+
+
+def test_django_gzips_what_it_renders_and_what_it_stored(figgis):
+    url = figgis[0].get_absolute_url()
+    plain = visit(Client(), url)[0].content.decode()
+    browser = Client(headers={"Accept-Encoding": BROWSERS_ENCODINGS})
+    own = Client(headers={"Accept-Encoding": BROWSERS_ENCODINGS})
+    own.cookies[settings.SESSION_COOKIE_NAME] = "a-session"  # a page of their own
+
+    # Rendered, rendered with every stamp and stored, served as stored: then their own.
+    responses = [visit(browser, url) for _ in range(3)] + [visit(own, url)]
+
+    assert responses[2][1] == 0
+    for response, _ in responses:
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        html = gzip.decompress(response.content).decode()
+        assert without_fresh_values(html) == without_fresh_values(plain)
 
 
 @pytest.mark.parametrize("secure, age", [(False, 3600), (True, 31449600), (True, None)])
