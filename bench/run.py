@@ -460,6 +460,8 @@ def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float, 
         "requests": raw["requests"],
         "seconds": round(seconds, 3),
         "rps": round(raw["requests"] / seconds, 1),
+        # As sent: compressed where the page is (wrk.lua asks as browsers do).
+        "kb_per_response": round(raw["bytes"] / max(1, raw["requests"]) / 1024, 1),
         "p50_ms": raw["p50_us"] / 1000,
         "p95_ms": raw["p95_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
@@ -542,7 +544,7 @@ def print_table(results: dict) -> None:
     print()
     print(
         f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}"
-        f"{'errors':>8}  target"
+        f"{'KB':>7}{'errors':>8}  target"
     )
     for kind in KINDS:
         page = results["pages"].get(kind.name)
@@ -559,7 +561,8 @@ def print_table(results: dict) -> None:
         ratio = f"{page['ratio']:.0%}" if "ratio" in page else ""
         print(
             f"{kind.name:<15}{page['rps']:>9.1f}{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}"
-            f"{page['p99_ms']:>9.1f}{ratio:>8}{page['errors']:>8}  {', '.join(target)}"
+            f"{page['p99_ms']:>9.1f}{ratio:>8}{page['kb_per_response']:>7.1f}{page['errors']:>8}"
+            f"  {', '.join(target)}"
         )
     films = results["films"]
     for step in ("import", "build"):
