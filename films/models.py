@@ -411,6 +411,18 @@ class Credit(models.Model):
         return f"{self.person} ({self.get_role_display()}) in {self.film}"
 
 
+class DeferredIndex(models.Model):
+    """An index a first import dropped, to build once the rows are in (films.bulk_load),
+    with its definition: written down in the database, so that an import stopped before
+    it built the index leaves the next one able to."""
+
+    name = models.CharField(max_length=63, unique=True)  # PostgreSQL's limit
+    definition = models.TextField()  # CREATE INDEX ..., as pg_get_indexdef gives it
+
+    def __str__(self):
+        return self.name
+
+
 # --- Ratings and comments (written through films/community.py) -------------------------
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from films.bulk_load import build_deferred_indexes, indexes_built_afterwards
 from films.catalog import CatalogError, CatalogWriter, check_lines, parse_line
 from films.models import Country, Credit, Film, Genre, Language, Person, Theme
 from films.statistics import refresh_after_bulk_write
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
     def handle(self, path, skip_invalid, dry_run, if_empty, batch_size, **options):
+        if not dry_run:
+            built = build_deferred_indexes()  # those a stopped import left unbuilt
+            if built:
+                self.stdout.write(f"Built the indexes a stopped import left: {', '.join(built)}.")
         if if_empty and Film.objects.exists():
             self.stdout.write("The catalog already has films; nothing imported.")
             return
@@ -59,14 +64,16 @@ class Command(BaseCommand):
             bad_lines = {error.line_number for error in errors}
             writer = CatalogWriter(films_per_person=films_per_person)
             catalog.seek(0)
-            try:
-                self._write(catalog, writer, bad_lines, valid, batch_size)
-            except Exception:
-                # The batches written before the failure stay: so do their people's counts.
-                with suppress(DatabaseError):
-                    writer.finish(interrupted=True)
-                raise
-            writer.finish()
+            with indexes_built_afterwards(first_load=not Film.objects.exists()):
+                try:
+                    self._write(catalog, writer, bad_lines, valid, batch_size)
+                except Exception:
+                    # The batches written before the failure stay: so do their people's
+                    # counts.
+                    with suppress(DatabaseError):
+                        writer.finish(interrupted=True)
+                    raise
+                writer.finish()
         if writer.stats.created or writer.stats.updated:
             # The vocabularies too: without statistics the planner guesses their sizes
             # (176 rows for 3,000 themes) in every query that names genres or themes.

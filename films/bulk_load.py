@@ -1,0 +1,80 @@
+"""A first import into an empty catalog, on PostgreSQL: the indexes that the import
+itself never reads are dropped before it and built once after it, as PostgreSQL's manual
+advises for populating a database ("Remove Indexes"). Building the largest over 4.7
+million credits takes 3 s; keeping the same indexes up to date row by row made a third of
+the time of importing 300,000 films.
+
+What is dropped is kept as a DeferredIndex row in the transaction that drops it, and each
+index is built again in the transaction that deletes its row: an import stopped in any
+way leaves every index either in place or written down, and the next import builds what
+is missing before it writes anything.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+from films.models import Credit, DeferredIndex, Film, Person
+
+# The tables a first import fills. Their unique indexes stay: they check its rows.
+TABLES = [
+    Film,
+    Person,
+    Credit,
+    Film.genres.through,
+    Film.themes.through,
+    Film.countries.through,
+    Film.languages.through,
+]
+# What the import reads as it goes: people it meets again by name.
+READ_BY_THE_IMPORT = ["person_name_idx"]
+
+_DEFERRABLE = """
+    SELECT index.relname, pg_get_indexdef(index.oid)
+    FROM pg_index
+    JOIN pg_class index ON index.oid = pg_index.indexrelid
+    JOIN pg_class tbl ON tbl.oid = pg_index.indrelid
+    WHERE tbl.relnamespace = current_schema()::regnamespace
+      AND tbl.relname = ANY(%s)
+      AND NOT pg_index.indisunique
+      AND NOT index.relname = ANY(%s)
+    ORDER BY index.relname
+"""
+
+
+@contextmanager
+def indexes_built_afterwards(*, first_load: bool):
+    """Around the writing of an import: on PostgreSQL, when `first_load`, without the
+    indexes it does not read, built again afterwards (however the writing ends)."""
+    if not (first_load and connection.vendor == "postgresql"):
+        yield
+        return
+    _drop_deferrable_indexes()
+    try:
+        yield
+    finally:
+        build_deferred_indexes()
+
+
+def _drop_deferrable_indexes() -> None:
+    tables = [model._meta.db_table for model in TABLES]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_DEFERRABLE, [tables, READ_BY_THE_IMPORT])
+        for name, definition in cursor.fetchall():
+            DeferredIndex.objects.create(name=name, definition=definition)
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+
+
+def build_deferred_indexes() -> list[str]:
+    """Build every index a first import dropped, this one's or one that was stopped; the
+    names of those built."""
+    built = []
+    for deferred in DeferredIndex.objects.order_by("name"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Inside a longer transaction (a test's), foreign keys checked at its end would
+            # be pending, and PostgreSQL builds no index on a table that has some.
+            connection.check_constraints()
+            cursor.execute(deferred.definition)  # CREATE INDEX, as PostgreSQL wrote it
+            deferred.delete()
+        built.append(deferred.name)
+    return built

@@ -1,0 +1,116 @@
+"""A first import on PostgreSQL goes without the indexes it does not read and builds them
+afterwards (films/bulk_load.py): whatever happens, the database ends with every index."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+
+from films import bulk_load
+from films.catalog import CatalogWriter
+from films.models import DeferredIndex, Film
+from films.synthetic import SyntheticCatalog
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL only"
+)
+
+
+def indexes() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        )
+        return dict(cursor.fetchall())
+
+
+def catalog_file(tmp_path, seed=5, films=60) -> str:
+    path = tmp_path / f"catalog-{seed}.jsonl"
+    lines = SyntheticCatalog(films, seed=seed).lines()
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(path)
+
+
+def run_import(path, **options) -> str:
+    out = io.StringIO()
+    call_command("import_catalog", path, batch_size=20, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def indexes_while_writing(monkeypatch):
+    """The indexes there are as each batch is written."""
+    seen = []
+    write = CatalogWriter.write
+
+    def watched(self, batch):
+        seen.append(indexes())
+        write(self, batch)
+
+    monkeypatch.setattr(CatalogWriter, "write", watched)
+    return seen
+
+
+def test_a_first_import_builds_afterwards_the_indexes_it_does_not_read(
+    db, tmp_path, indexes_while_writing
+):
+    before = indexes()
+    run_import(catalog_file(tmp_path))
+
+    assert Film.objects.count() == 60
+    assert indexes() == before
+    assert not DeferredIndex.objects.exists()
+    during = indexes_while_writing[0]
+    assert len(indexes_while_writing) == 3 and all(i == during for i in indexes_while_writing)
+    missing = before.keys() - during.keys()
+    assert {"credit_person_role_idx", "person_search_name_trgm", "film_year_idx"} <= missing
+    # Those that check the rows, and the one the import looks people up with, stay.
+    assert {name for name, sql in before.items() if "UNIQUE" in sql} <= during.keys()
+    assert "person_name_idx" in during
+
+
+def test_an_import_into_a_catalog_keeps_every_index(db, tmp_path, indexes_while_writing):
+    run_import(catalog_file(tmp_path, seed=5))
+    before = indexes()
+    indexes_while_writing.clear()
+
+    run_import(catalog_file(tmp_path, seed=6))
+
+    assert indexes_while_writing and all(i == before for i in indexes_while_writing)
+
+
+def test_a_first_import_that_fails_still_builds_them(db, tmp_path, monkeypatch):
+    before = indexes()
+    write = CatalogWriter.write
+    written = []
+
+    def fails_second(self, batch):
+        if written:
+            raise DatabaseError("the disk is full")
+        write(self, batch)
+        written.append(batch)
+
+    monkeypatch.setattr(CatalogWriter, "write", fails_second)
+    with pytest.raises(DatabaseError):
+        run_import(catalog_file(tmp_path))
+
+    assert Film.objects.count() == 20  # the first batch stays
+    assert indexes() == before
+    assert not DeferredIndex.objects.exists()
+
+
+@pytest.mark.parametrize("options", [{}, {"if_empty": True}])
+def test_the_next_import_builds_those_a_stopped_one_left(db, tmp_path, options):
+    run_import(catalog_file(tmp_path, seed=5))
+    before = indexes()
+    bulk_load._drop_deferrable_indexes()  # as a first import does, then stopped for good
+    assert DeferredIndex.objects.exists() and indexes() != before
+
+    out = run_import(catalog_file(tmp_path, seed=6), **options)
+
+    assert "Built the indexes a stopped import left: " in out
+    assert "credit_person_role_idx" in out
+    assert indexes() == before
+    assert not DeferredIndex.objects.exists()
