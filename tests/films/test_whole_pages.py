@@ -249,7 +249,7 @@ def front(redis_cache):
     the cache every process shares in production."""
     from filmsite.wsgi import application
 
-    whole_pages._stamp_keys.clear()  # no page met before this test
+    whole_pages.forget_pages_met()  # no page met before this test
     return application
 
 
@@ -400,6 +400,28 @@ def test_a_page_without_a_form_sets_no_csrf_cookie_as_django_would_not(figgis):
         assert "csrftoken" not in response.cookies
 
 
+def test_a_page_met_recently_is_served_reading_only_its_stamps(front, figgis, monkeypatch):
+    url = figgis[0].get_absolute_url()
+    rendered = [through(front, url) for _ in range(2)][-1]
+    read = []
+    shared = whole_pages.cache
+
+    class Watched:
+        def __getattr__(self, name):
+            return getattr(shared, name)
+
+        def get_many(self, keys):
+            read.append(list(keys))
+            return shared.get_many(keys)
+
+    monkeypatch.setattr(whole_pages, "cache", Watched())
+    keep_django_out(front, monkeypatch)
+    served = through(front, url)
+
+    assert without_fresh_values(served.html) == without_fresh_values(rendered.html)
+    assert len(read) == 1 and read[0] and all(key.startswith("stamp:") for key in read[0])
+
+
 def test_the_front_leaves_head_requests_to_django(front, figgis):
     search = f"{reverse('films:search')}?q=figgis"
     for _ in range(3):
@@ -507,7 +529,7 @@ def unreachable_redis(settings):
         **settings.CACHES,
         "default": {"BACKEND": "filmsite.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
     }
-    whole_pages._stamp_keys.clear()
+    whole_pages.forget_pages_met()
 
 
 def test_pages_come_from_the_database_while_redis_is_out_of_reach(figgis, unreachable_redis):
