@@ -340,6 +340,37 @@ def test_the_front_serves_a_stored_page_gzipped_to_a_browser_that_asks(front, fi
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize(
+    "content, value",
+    [
+        (b"", "v"),
+        (b"no fresh value", "v"),
+        (MARKERS[0].encode(), ""),
+        (MARKERS[0].encode() * 2 + "é 日本".encode(), "é"),
+        (b"a" + MARKERS[1].encode() + b"b" * 100_000, "v" * 70_000),  # two stored blocks
+    ],
+)
+def test_a_gzipped_stored_page_is_the_page_whatever_its_pieces(content, value):
+    class Response:
+        def __init__(self, content):
+            self.content = content
+
+        def items(self):
+            return []
+
+    class Values:
+        def value(self, name):
+            return value
+
+    page = whole_pages.StoredPage.of(Response(content), {})
+    plain = page.content_for(Values(), gzipped=False)
+
+    assert gzip.decompress(page.content_for(Values(), gzipped=True)) == plain
+    assert plain == content.replace(MARKERS[0].encode(), value.encode()).replace(
+        MARKERS[1].encode(), value.encode()
+    )
+
+
 def test_django_gzips_what_it_renders_and_what_it_stored(figgis):
     url = figgis[0].get_absolute_url()
     plain = visit(Client(), url)[0].content.decode()
@@ -420,6 +451,13 @@ def test_a_page_met_recently_is_served_reading_only_its_stamps(front, figgis, mo
 
     assert without_fresh_values(served.html) == without_fresh_values(rendered.html)
     assert len(read) == 1 and read[0] and all(key.startswith("stamp:") for key in read[0])
+
+    # No longer than the cache keeps the page: then it is read again.
+    for kept in whole_pages._pages_kept.values():
+        kept.rendered_at -= whole_pages.TIMEOUT
+    read.clear()
+    through(front, url)
+    assert any(key.startswith("page:") for key in read[-1])
 
 
 def test_the_front_leaves_head_requests_to_django(front, figgis):
