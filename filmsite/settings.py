@@ -65,7 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Compresses what the others leave uncompressed (a stored page comes out of the next
     # one compressed already when the browser asks for it).
-    "django.middleware.gzip.GZipMiddleware",
+    "filmsite.compression.PageGZipMiddleware",
     # It stores whole pages with the headers all the others gave them.
     "films.whole_pages.WholePageMiddleware",
     "django.middleware.security.SecurityMiddleware",
