@@ -10,11 +10,14 @@ way leaves every index either in place or written down, and the next import buil
 is missing before it writes anything.
 """
 
+import logging
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from films.models import Credit, DeferredIndex, Film, Person
+
+logger = logging.getLogger(__name__)
 
 # The tables a first import fills. Their unique indexes stay: they check its rows.
 TABLES = [
@@ -43,17 +46,19 @@ _DEFERRABLE = """
 
 
 @contextmanager
-def indexes_built_afterwards(*, first_load: bool):
+def indexes_built_afterwards(*, first_load: bool, build=None):
     """Around the writing of an import: on PostgreSQL, when `first_load`, without the
-    indexes it does not read, built again afterwards (however the writing ends)."""
-    if not (first_load and connection.vendor == "postgresql"):
+    indexes it does not read, built again afterwards (however the writing ends). Not
+    inside a transaction: its locks on the dropped indexes' tables would last to its end.
+    `build`: what builds them (build_deferred_indexes, or a caller's that reports on it)."""
+    if not (first_load and connection.vendor == "postgresql" and not connection.in_atomic_block):
         yield
         return
     _drop_deferrable_indexes()
     try:
         yield
     finally:
-        build_deferred_indexes()
+        (build or build_deferred_indexes)()
 
 
 def _drop_deferrable_indexes() -> None:
@@ -65,16 +70,21 @@ def _drop_deferrable_indexes() -> None:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
 
 
-def build_deferred_indexes() -> list[str]:
-    """Build every index a first import dropped, this one's or one that was stopped; the
-    names of those built."""
-    built = []
+def build_deferred_indexes() -> tuple[list[str], list[str]]:
+    """Build every index a first import dropped, this one's or one that was stopped:
+    (the names of those built, those that failed, kept for the next import to try)."""
+    built, failed = [], []
     for deferred in DeferredIndex.objects.order_by("name"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Inside a longer transaction (a test's), foreign keys checked at its end would
-            # be pending, and PostgreSQL builds no index on a table that has some.
-            connection.check_constraints()
-            cursor.execute(deferred.definition)  # CREATE INDEX, as PostgreSQL wrote it
-            deferred.delete()
-        built.append(deferred.name)
-    return built
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # Inside a longer transaction, foreign keys checked at its end would be
+                # pending, and PostgreSQL builds no index on a table that has some.
+                connection.check_constraints()
+                cursor.execute(deferred.definition)  # CREATE INDEX, as PostgreSQL wrote it
+                deferred.delete()
+        except DatabaseError:
+            logger.exception("The index %s could not be built", deferred.name)
+            failed.append(deferred.name)
+        else:
+            built.append(deferred.name)
+    return built, failed

@@ -36,9 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, path, skip_invalid, dry_run, if_empty, batch_size, **options):
         if not dry_run:
-            built = build_deferred_indexes()  # those a stopped import left unbuilt
-            if built:
-                self.stdout.write(f"Built the indexes a stopped import left: {', '.join(built)}.")
+            self._build_deferred_indexes(" a stopped import left")
         if if_empty and Film.objects.exists():
             self.stdout.write("The catalog already has films; nothing imported.")
             return
@@ -64,7 +62,9 @@ class Command(BaseCommand):
             bad_lines = {error.line_number for error in errors}
             writer = CatalogWriter(films_per_person=films_per_person)
             catalog.seek(0)
-            with indexes_built_afterwards(first_load=not Film.objects.exists()):
+            with indexes_built_afterwards(
+                first_load=not Film.objects.exists(), build=self._build_deferred_indexes
+            ):
                 try:
                     self._write(catalog, writer, bad_lines, valid, batch_size)
                 except Exception:
@@ -88,6 +88,16 @@ class Command(BaseCommand):
             f"{stats.people_created:,} new people, {stats.credits:,} credits "
             f"in {time.monotonic() - started:.1f} s."
         )
+
+    def _build_deferred_indexes(self, which=""):
+        built, failed = build_deferred_indexes()
+        if built:
+            self.stdout.write(f"Built the indexes{which}: {', '.join(built)}.")
+        if failed:
+            self.stderr.write(
+                f"Could not build the indexes{which}: {', '.join(failed)} (see the log); "
+                "the next import tries again. Search and lists are slow without them."
+            )
 
     def _validate(self, catalog) -> tuple[int, list[CatalogError], Counter]:
         """(valid lines, errors, films per person of the valid lines)."""
