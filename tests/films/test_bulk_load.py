@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
-from django.db import DatabaseError, connection
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, connections
 
 from films import bulk_load
 from films.catalog import CatalogWriter
@@ -131,3 +131,17 @@ def test_an_index_that_cannot_be_built_is_kept_for_the_next_import(tmp_path):
     assert "Imported 60 films" in out  # and the others were built after it
     assert indexes() == before
     assert list(DeferredIndex.objects.values_list("name", flat=True)) == ["broken"]
+
+
+def test_a_second_import_at_once_is_refused_and_writes_nothing(tmp_path):
+    first = connections.create_connection("default")  # another process's, as it were
+    try:
+        with first.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [bulk_load.IMPORT_LOCK])
+        with pytest.raises(CommandError, match="Another import is writing"):
+            run_import(catalog_file(tmp_path))
+    finally:
+        first.close()
+
+    assert not Film.objects.exists()
+    assert run_import(catalog_file(tmp_path)).count("Imported 60 films") == 1  # once it ended

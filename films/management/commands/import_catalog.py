@@ -12,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from films.bulk_load import build_deferred_indexes, indexes_built_afterwards
+from films.bulk_load import (
+    ImportRunning,
+    build_deferred_indexes,
+    indexes_built_afterwards,
+    one_import_at_a_time,
+)
 from films.catalog import CatalogError, CatalogWriter, check_lines, parse_line
 from films.models import Country, Credit, Film, Genre, Language, Person, Theme
 from films.statistics import refresh_after_bulk_write
@@ -35,8 +40,20 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
     def handle(self, path, skip_invalid, dry_run, if_empty, batch_size, **options):
-        if not dry_run:
-            self._build_deferred_indexes(" a stopped import left")
+        if dry_run:  # reads only
+            self._import(path, skip_invalid, dry_run, if_empty, batch_size)
+            return
+        try:
+            with one_import_at_a_time():
+                self._build_deferred_indexes(" a stopped import left")
+                self._import(path, skip_invalid, dry_run, if_empty, batch_size)
+        except ImportRunning:
+            raise CommandError(
+                "Another import is writing to this database; nothing was imported. "
+                "Run this one when it has finished."
+            ) from None
+
+    def _import(self, path, skip_invalid, dry_run, if_empty, batch_size):
         if if_empty and Film.objects.exists():
             self.stdout.write("The catalog already has films; nothing imported.")
             return
