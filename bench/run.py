@@ -41,6 +41,12 @@ LUA = Path(__file__).resolve().parent / "wrk.lua"
 # Of the paths of a kind asked for once each, one in ten warms the workers up instead.
 ONCE_WARM_UP_SHARE = 10
 ALL_ANSWERED = "BENCH-ALL-ANSWERED"  # what wrk.lua prints when each path is answered
+# Connections open per gunicorn worker. A sync worker answers one request at a time: one
+# connection each keeps every worker busy, the most requests a second the server gives, and
+# a latency is then a page's own time under that load. Each connection more only waits in
+# the socket's queue for a request before it: the same rate or less (measured: every kind
+# with 4 connections on 2 workers), and every latency a whole request longer.
+LOAD_PER_WORKER = 1
 WORKER_RSS_TARGET_MB = 150
 IMPORT_TARGET_S = 5 * 60
 BUILD_TARGET_S = 15 * 60
@@ -52,6 +58,20 @@ class BenchError(Exception):
 
 
 def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        results = run(args)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    print_table(results)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nFigures written to {args.output}")
+    return 0
+
+
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--films", type=int, default=20_000, help="Catalog size (20,000).")
     parser.add_argument("--seed", type=int, default=1)
@@ -67,8 +87,12 @@ def main(argv=None) -> int:
         "'' for each worker's local memory.",
     )
     parser.add_argument("--duration", type=int, default=10, help="Seconds per page kind (10).")
-    parser.add_argument("--connections", type=int, default=4, help="Open connections (4).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2).")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        help="Open connections (one per worker; more only wait for a worker).",
+    )
     parser.add_argument("--reimport", action="store_true", help="Import and build again.")
     parser.add_argument(
         "--results",
@@ -79,17 +103,10 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, help="The figures (RESULTS/latest.json).")
     parser.add_argument("--kinds", help="Only these page kinds, comma-separated.")
     args = parser.parse_args(argv)
+    if args.connections is None:
+        args.connections = args.workers * LOAD_PER_WORKER
     args.output = args.output or args.results / "latest.json"
-    try:
-        results = run(args)
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
-    print_table(results)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nFigures written to {args.output}")
-    return 0
+    return args
 
 
 def run(args) -> dict:
@@ -108,6 +125,8 @@ def run(args) -> dict:
         "seed": args.seed,
         "database": _without_password(database_url),
         "cache": _without_password(args.redis_url) if args.redis_url else "local memory",
+        "workers": args.workers,
+        "connections": args.connections,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "load_average_before": os.getloadavg(),
     }
@@ -591,7 +610,10 @@ def print_table(results: dict) -> None:
             f"the database ({read['database_mb']:,} MB): the rest is read from the operating "
             f"system's cache, or from the disk (README, PostgreSQL)"
         )
-    print(f"gunicorn worker RSS: {results['worker_rss_mb']['max']} MB at most")
+    print(
+        f"gunicorn: {results['workers']} workers, loaded by wrk with {results['connections']} "
+        f"connections; worker RSS {results['worker_rss_mb']['max']} MB at most"
+    )
     machine_ = results["machine"]
     before, after = results["load_average_before"][0], results["load_average_after"][0]
     print(

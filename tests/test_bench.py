@@ -45,6 +45,12 @@ def test_it_refuses_a_database_holding_real_films_or_users():
         bench.refuse_unless_disposable({"real_films": 0, "users": 1})
 
 
+def test_it_loads_each_worker_with_one_connection_unless_told_otherwise():
+    assert bench.parse_args([]).connections == 2
+    assert bench.parse_args(["--workers", "3"]).connections == 3
+    assert bench.parse_args(["--workers", "3", "--connections", "8"]).connections == 8
+
+
 def test_the_probe_reports_real_films(db):
     from bench.probe import state
 
@@ -108,6 +114,7 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path):
     assert measured["film"]["ratio"] == pytest.approx(
         measured["film"]["rps"] / measured["health"]["rps"], abs=0.001
     )
+    assert (results["workers"], results["connections"]) == (1, 2)
     assert results["import"]["seconds"] > 0 and results["build"]["cpu_seconds"] > 0
     # Read ahead of the pages (pg_prewarm, which the test database's superuser may create).
     read = results["database_read"]
