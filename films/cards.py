@@ -26,6 +26,7 @@ from films.models import (
     best_known_first,
     page_url_maker,
 )
+from films.sql import fetch_all
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,4 @@ def _fact_rows(film_ids: list[int], unbilled: list[int]) -> list[tuple]:
             f"WHERE l.film_id IN ({ids})"
         )
     sql = " UNION ALL ".join(selects) + " ORDER BY 2, 7, 8, 5, 4"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*film_ids, *unbilled, *film_ids * 3])
-        return [row[:6] for row in cursor.fetchall()]
+    return [row[:6] for row in fetch_all(sql, [*film_ids, *unbilled, *film_ids * 3])]

@@ -12,6 +12,7 @@ contract of films.models.film_page_prefetches), so the code that reads them is t
 from django.db import connection
 
 from films.models import Country, Credit, Film, Genre, Language, Person, Theme
+from films.sql import fetch_all
 
 # The kind of each row of the statement: credits, then the vocabularies.
 CREDIT_ROW, GENRE_ROW, THEME_ROW, COUNTRY_ROW, LANGUAGE_ROW = range(5)
@@ -105,6 +106,4 @@ def _rows(film_id: int) -> list[tuple]:
     role, position, credit_id = (2 + CREDIT_FIELDS.index(f) for f in ("role", "position", "id"))
     name = 2 + len(credit_nulls) + 2
     sql = " UNION ALL ".join(selects) + f" ORDER BY 1, {role}, {position}, {credit_id}, {name}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [film_id] * len(selects))
-        return cursor.fetchall()
+    return fetch_all(sql, [film_id] * len(selects))
