@@ -116,3 +116,23 @@ def build_deferred_indexes() -> tuple[list[str], list[str]]:
         else:
             built.append(deferred.name)
     return built, failed
+
+
+def build_before_migrating(*, verbosity=1, stdout=None, **_):
+    """Before `migrate` (pre_migrate): the indexes a stopped first import left to build.
+    A migration that alters or removes one of them would fail on the missing index, or
+    the next import would build it as it was before the migration. Left alone while an
+    import runs: it builds them when it ends."""
+    if connection.vendor != "postgresql":
+        return
+    if DeferredIndex._meta.db_table not in connection.introspection.table_names():
+        return  # a database migrated for the first time
+    try:
+        with one_import_at_a_time():
+            built, failed = build_deferred_indexes()
+    except ImportRunning:
+        return
+    if stdout and verbosity and (built or failed):
+        stdout.write(f"Built the indexes a stopped import left: {', '.join(built) or 'none'}.")
+        if failed:
+            stdout.write(f"Could not build: {', '.join(failed)} (see the log).")

@@ -145,3 +145,31 @@ def test_a_second_import_at_once_is_refused_and_writes_nothing(tmp_path):
 
     assert not Film.objects.exists()
     assert run_import(catalog_file(tmp_path)).count("Imported 60 films") == 1  # once it ended
+
+
+def test_migrate_first_builds_those_a_stopped_import_left(tmp_path):
+    # A migration that alters one of them would otherwise fail on the missing index.
+    run_import(catalog_file(tmp_path))
+    before = indexes()
+    bulk_load._drop_deferrable_indexes()  # as a first import does, then stopped for good
+    out = io.StringIO()
+
+    call_command("migrate", stdout=out)
+
+    assert "Built the indexes a stopped import left: " in out.getvalue()
+    assert indexes() == before
+    assert not DeferredIndex.objects.exists()
+
+
+def test_migrate_leaves_them_to_the_import_that_is_running():
+    bulk_load._drop_deferrable_indexes()  # as the running import did
+    running = connections.create_connection("default")  # its process's, as it were
+    try:
+        with running.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [bulk_load.IMPORT_LOCK])
+        call_command("migrate", stdout=io.StringIO())
+    finally:
+        running.close()
+
+    assert DeferredIndex.objects.exists()
+    bulk_load.build_deferred_indexes()  # as the import does when it ends
