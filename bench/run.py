@@ -44,8 +44,9 @@ ALL_ANSWERED = "BENCH-ALL-ANSWERED"  # what wrk.lua prints when each path is ans
 # Connections open per gunicorn worker. A sync worker answers one request at a time: one
 # connection each keeps every worker busy, the most requests a second the server gives, and
 # a latency is then a page's own time under that load. Each connection more only waits in
-# the socket's queue for a request before it: the same rate or less (measured: every kind
-# with 4 connections on 2 workers), and every latency a whole request longer.
+# the socket's queue for a request before it: no more requests a second (4 connections on 2
+# workers, measured in turn: the same within the runs' spread for every kind), and every
+# latency a whole request longer (docs/performance.md).
 LOAD_PER_WORKER = 1
 WORKER_RSS_TARGET_MB = 150
 IMPORT_TARGET_S = 5 * 60
