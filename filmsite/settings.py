@@ -115,9 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif envbool("DATABASE_PREPARED_STATEMENTS", default=True):
-    # Django turns psycopg's prepared statements off, for poolers in transaction mode older
-    # than PgBouncer 1.21 (set this to 0 behind one). Its own queries bind on the client and
-    # are never prepared either way; the statements films.sql runs on every render ask to be.
+    # Django turns psycopg's prepared statements off, for poolers in transaction mode that
+    # lose them (set this to 0 behind one: films/sql.py). Its own queries bind on the client
+    # and are never prepared either way; the statements films.sql runs on every render ask to be.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5  # psycopg's default
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,7 +2,7 @@
 as every other query."""
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from films.sql import fetch_all
 
@@ -58,3 +58,40 @@ def test_django_s_own_queries_are_not_prepared(film_factory):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone() == (0,)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_column_whose_type_a_migration_changed_is_read_again():
+    # Changed by another process (a deploy's migrate) after this one prepared the statement:
+    # PostgreSQL refuses the plan it kept ("cached plan must not change result type").
+    other = connections.create_connection("default")
+    statement = "SELECT id, name FROM sql_test_column WHERE id = %s"
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("CREATE TABLE sql_test_column (id bigint, name varchar(10))")
+            cursor.execute("INSERT INTO sql_test_column VALUES (1, 'Heat')")
+        assert fetch_all(statement, [1]) == [(1, "Heat")]
+        with other.cursor() as cursor:
+            cursor.execute("ALTER TABLE sql_test_column ALTER COLUMN name TYPE varchar(400)")
+            cursor.execute("UPDATE sql_test_column SET name = 'Ronin'")
+
+        assert fetch_all(statement, [1]) == [(1, "Ronin")]
+    finally:
+        with other.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sql_test_column")
+        other.close()
+
+
+@on_postgresql
+def test_without_prepared_statements_it_gives_the_same_rows(film_factory):
+    # DATABASE_PREPARED_STATEMENTS=0, behind a pooler that would lose them.
+    heat = film_factory(title="Heat")
+    connection.ensure_connection()
+    as_configured = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        assert fetch_all(STATEMENT, [heat.pk, 0]) == [(heat.pk, "Heat")]
+        assert _prepared() == []
+    finally:
+        connection.connection.prepare_threshold = as_configured
