@@ -13,7 +13,7 @@ is missing before it writes anything.
 import logging
 from contextlib import contextmanager, suppress
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 
 from films.models import Credit, DeferredIndex, Film, Person
 
@@ -98,11 +98,12 @@ def _drop_deferrable_indexes() -> None:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
 
 
-def build_deferred_indexes() -> tuple[list[str], list[str]]:
+def build_deferred_indexes(deferred_indexes=DeferredIndex) -> tuple[list[str], list[str]]:
     """Build every index a first import dropped, this one's or one that was stopped:
-    (the names of those built, those that failed, kept for the next import to try)."""
+    (the names of those built, those that failed, kept for the next import to try).
+    `deferred_indexes`: the model, or the historical one of a migration's state."""
     built, failed = [], []
-    for deferred in DeferredIndex.objects.order_by("name"):
+    for deferred in deferred_indexes.objects.order_by("name"):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # Inside a longer transaction, foreign keys checked at its end would be
@@ -118,21 +119,26 @@ def build_deferred_indexes() -> tuple[list[str], list[str]]:
     return built, failed
 
 
-def build_before_migrating(*, verbosity=1, stdout=None, **_):
+def build_before_migrating(*, apps, using, verbosity=1, stdout=None, **_):
     """Before `migrate` (pre_migrate): the indexes a stopped first import left to build.
     A migration that alters or removes one of them would fail on the missing index, or
     the next import would build it as it was before the migration. Left alone while an
     import runs: it builds them when it ends."""
-    if connection.vendor != "postgresql":
-        return
-    if DeferredIndex._meta.db_table not in connection.introspection.table_names():
+    if using != DEFAULT_DB_ALIAS or connection.vendor != "postgresql":
+        return  # the catalog's database, which the imports write to
+    try:
+        # As the database is before this migrate: a later release may change the model.
+        deferred_indexes = apps.get_model("films", "DeferredIndex")
+    except LookupError:
         return  # a database migrated for the first time
+    say = stdout.write if stdout and verbosity else lambda _: None
     try:
         with one_import_at_a_time():
-            built, failed = build_deferred_indexes()
+            built, failed = build_deferred_indexes(deferred_indexes)
     except ImportRunning:
+        say("An import is running: it builds the indexes it dropped when it ends.")
         return
-    if stdout and verbosity and (built or failed):
-        stdout.write(f"Built the indexes a stopped import left: {', '.join(built) or 'none'}.")
-        if failed:
-            stdout.write(f"Could not build: {', '.join(failed)} (see the log).")
+    if built:
+        say(f"Built the indexes a stopped import left: {', '.join(built)}.")
+    if failed:
+        say(f"Could not build the indexes a stopped import left: {', '.join(failed)} (the log).")
