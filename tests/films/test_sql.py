@@ -52,8 +52,10 @@ def test_it_prepares_a_statement_once_for_ids_of_any_size(db):
 def test_django_s_own_queries_are_not_prepared(film_factory):
     film_factory(title="Heat")
 
-    for _ in range(10):  # more than psycopg's prepare_threshold
-        list(connection.cursor().execute("SELECT title FROM films_film WHERE id > %s", [0]))
+    with connection.cursor() as cursor:
+        for _ in range(10):  # more than psycopg's prepare_threshold
+            cursor.execute("SELECT title FROM films_film WHERE id > %s", [0])
+            assert cursor.fetchall() == [("Heat",)]
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
