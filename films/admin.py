@@ -137,6 +137,25 @@ class FilmAdmin(ShowsOnPages):
         # the film's page shows the change at the next request.
         transaction.on_commit(lambda: film_edited(film.pk, people_before))
 
+    # A deleted film takes its credits with it: its people are counted again, or search
+    # would go on giving them a film they no longer have.
+    def delete_model(self, request, obj):
+        people = _people_credited([obj.pk])
+        super().delete_model(request, obj)
+        Person.objects.filter(pk__in=people).refresh_film_counts()
+
+    def delete_queryset(self, request, queryset):
+        people = _people_credited(queryset.values("pk"))
+        super().delete_queryset(request, queryset)
+        Person.objects.filter(pk__in=people).refresh_film_counts()
+
+
+def _people_credited(film_ids) -> list[int]:
+    """Read before a delete takes the credits with it."""
+    return list(
+        Credit.objects.filter(film_id__in=film_ids).values_list("person_id", flat=True).distinct()
+    )
+
 
 @admin.register(Person)
 class PersonAdmin(ShowsOnPages):

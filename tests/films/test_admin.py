@@ -254,3 +254,41 @@ def test_a_film_deleted_in_the_admin_takes_its_credits_but_not_its_people(admin_
     assert not Film.objects.filter(pk=catalog.pk).exists()
     assert not Credit.objects.filter(film_id=catalog.pk).exists()
     assert Person.objects.filter(name="Mike Figgis").exists()
+
+
+@pytest.fixture
+def two_films_of_one_actor(film_factory):
+    first = film_factory(title="Face/Off", year=1997, cast=["Nicolas Cage", "John Travolta"])
+    second = film_factory(title="Leaving Las Vegas", year=1995, cast=["Nicolas Cage"])
+    Person.objects.all().refresh_film_counts()
+    return first, second
+
+
+def test_a_film_deleted_in_the_admin_leaves_its_people_counted_without_it(
+    admin_client, client, two_films_of_one_actor
+):
+    first, _ = two_films_of_one_actor
+
+    admin_client.post(f"/admin/films/film/{first.pk}/delete/", {"post": "yes"})
+
+    assert Person.objects.get(name="Nicolas Cage").film_count == 1
+    assert Person.objects.get(name="John Travolta").film_count == 0
+    # Search ranks and labels people by it.
+    assert (
+        'Nicolas Cage</a> <span class="muted">(1 film)'
+        in client.get("/search/", {"q": "cage"}).content.decode()
+    )
+
+
+def test_films_deleted_together_in_the_admin_leave_their_people_counted(
+    admin_client, two_films_of_one_actor
+):
+    ids = [film.pk for film in two_films_of_one_actor]
+
+    admin_client.post(
+        "/admin/films/film/",
+        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+    )
+
+    assert not Film.objects.filter(pk__in=ids).exists()
+    assert Person.objects.get(name="Nicolas Cage").film_count == 0
