@@ -146,6 +146,13 @@ def test_the_comments_page_is_paginated_newest_first(client, ran):
     assert "Comment number 05" not in second
 
 
+def test_the_comments_page_of_a_film_without_comments_says_so(client, ran):
+    text = visible_text(client.get(comments_url(ran)))
+
+    assert "0 comments" in text
+    assert "Leave a comment" in text
+
+
 @pytest.mark.parametrize("page", ["3", "0", "x", "-1"])
 def test_a_comments_page_that_does_not_exist_is_a_404(client, ran, page):
     make_comment(ran)
