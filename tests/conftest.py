@@ -79,6 +79,16 @@ def no_whole_pages(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's default language: a request under /fr/ leaves French
+    active in the thread, and reverse() would then give /fr/ addresses to the next test."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with empty caches (pages, rate limits, a process's fragments)."""
     from django.core.cache import cache, caches

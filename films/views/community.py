@@ -240,6 +240,20 @@ def comment_permalink(request, pk):
     return redirect(f"{url}{query}#comment-{comment.pk}")
 
 
+# --- A form refused for its missing CSRF cookie ---------------------------------------
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: what went wrong and what to do, in the site's pages (Django's
+    own is a bare page in English), with a comment's text kept."""
+    message = _(
+        "Your form could not be sent. Allow cookies for this site, reload the page and try again."
+    )
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=403)
+    return render(request, "403_csrf.html", {"kept_text": request.POST.get("body", "")}, status=403)
+
+
 # --- Too many requests -----------------------------------------------------------------
 
 

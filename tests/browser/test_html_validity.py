@@ -37,3 +37,19 @@ def test_the_nu_html_checker_finds_no_errors_on_the_comment_error_page(client, d
     assert response.status_code == 400
     errors = described(vnu_errors(java, response.content.decode()))
     assert not errors, "\n".join(errors)
+
+
+def test_the_nu_html_checker_finds_no_errors_on_the_page_not_found(client, db, java):
+    response = client.get("/film/no-such-film-999999/")
+    assert response.status_code == 404
+    errors = described(vnu_errors(java, response.content.decode()))
+    assert not errors, "\n".join(errors)
+
+
+def test_the_nu_html_checker_finds_no_errors_on_the_server_error_page(rf, java):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    errors = described(vnu_errors(java, response.content.decode()))
+    assert not errors, "\n".join(errors)

@@ -1,0 +1,82 @@
+"""The pages a visitor gets when something is wrong: an address with no page, a form the
+CSRF check refused, an error on the server. Each says what happened and what to do, in
+the site's own layout and language."""
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.views.defaults import server_error
+
+from films.models import Comment
+from tests.conftest import make_film
+from tests.films.community import comment_data, visible_text
+
+# Whitenoise warns that collectstatic has not been run; these pages need no static files.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+@pytest.mark.parametrize(
+    "path", ["/no-such-page/", "/film/gone-999/", "/person/nobody-999/", "/browse/?page=abc"]
+)
+def test_an_address_with_no_page_says_so_and_offers_a_way_on(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    text = visible_text(response)
+    assert "Page not found" in text
+    assert "There is no page at this address." in text
+    # The site's own header with its search box, and links on.
+    assert "Search a film or a person" in text
+    assert "Go to the home page" in text and "Browse films" in text
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_an_address_with_no_page_under_fr_says_so_in_french(client, db):
+    response = client.get("/fr/pas-de-page/")
+
+    assert response.status_code == 404
+    text = visible_text(response)
+    assert "Page introuvable" in text
+    assert "Page not found" not in text
+
+
+def test_a_comment_refused_by_the_csrf_check_comes_back_with_its_text(db):
+    film = make_film(title="Ran", year=1985)
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(
+        reverse("films:comments", args=[film.slug, film.pk]),
+        comment_data(body="The battle scene, without a sound."),
+    )
+
+    assert response.status_code == 403
+    text = visible_text(response)
+    assert "Your form could not be sent" in text
+    assert "Allow cookies for this site" in text
+    assert "The battle scene, without a sound." in text
+    assert Comment.objects.count() == 0
+
+
+def test_a_vote_refused_by_the_csrf_check_answers_the_page_script_in_json(db):
+    film = make_film(title="Ran", year=1985)
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(
+        reverse("films:rate", args=[film.slug, film.pk]),
+        {"stars": "4"},
+        headers={"accept": "application/json"},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"].startswith("Your form could not be sent.")
+
+
+def test_a_server_error_page_is_rendered_without_a_request_context():
+    # Django renders 500.html with no request and no context processors: it must not
+    # need them, or the error would hide behind a bare one.
+    response = server_error(RequestFactory().get("/"))
+
+    assert response.status_code == 500
+    text = visible_text(response)
+    assert "Something went wrong" in text
+    assert "Please try again in a moment." in text
