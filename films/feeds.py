@@ -3,22 +3,41 @@
 Escaping: feed readers show an item's description (and often its title) as HTML, and the
 feed generator only escapes for XML. So what a visitor typed is HTML-escaped first: the
 description by the template's autoescaping, the title by escape() as Django's Feed does.
-The e-mail address is never put in a feed.
+The e-mail address is never put in a feed, nor a control character, which XML cannot hold
+(a title from the catalog may have one).
 """
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
+from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from films.models import Comment, Film
+from films.text import without_control_characters
 
 ITEMS_IN_FEED = 30
 
 
+def _xml_safe(value):
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
+class XmlSafeRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with every text of the channel and its items free of control characters:
+    Django's generator refuses to write a feed that holds one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
 class LatestCommentsFeed(Feed):
+    feed_type = XmlSafeRssFeed
     title = gettext_lazy("Latest comments · filmsite")
     link = reverse_lazy("films:home")
     description = gettext_lazy("The latest comments visitors left on films.")

@@ -11,7 +11,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from films.community import MAX_STARS, MIN_STARS
-from films.models import COMMENT_BODY_MAX_LENGTH, COMMENT_NAME_MAX_LENGTH
+from films.models import COMMENT_BODY_MAX_LENGTH, COMMENT_EMAIL_MAX_LENGTH, COMMENT_NAME_MAX_LENGTH
+from films.text import without_control_characters
 
 _STARS_RANGE = {"min": MIN_STARS, "max": MAX_STARS}
 # Translated when shown, in the visitor's language (lazy: these are made at import).
@@ -94,7 +95,14 @@ class _StampSigner(signing.TimestampSigner):
 # --- The comment form -------------------------------------------------------------------
 
 
-class CommentText(forms.CharField):
+class VisitorText(forms.CharField):
+    """What a visitor typed, without control characters (films.text)."""
+
+    def to_python(self, value):
+        return without_control_characters(super().to_python(value))
+
+
+class CommentText(VisitorText):
     """Browsers send a textarea's line breaks as CRLF; counted as one character each, as
     the browser's own maxlength counts them, so a comment of exactly the maximum fits."""
 
@@ -108,7 +116,7 @@ class CommentForm(forms.Form):
     # Unbound, its fields are rendered once a process and shown to every visitor
     # (includes/comment_form.html): none may have an initial value but the stamp, which is
     # rendered apart.
-    name = forms.CharField(
+    name = VisitorText(
         max_length=COMMENT_NAME_MAX_LENGTH,
         error_messages={
             "required": _("Please give a name to sign your comment with."),
@@ -122,7 +130,11 @@ class CommentForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
-        error_messages={"invalid": _("This does not look like an e-mail address.")},
+        max_length=COMMENT_EMAIL_MAX_LENGTH,
+        error_messages={
+            "invalid": _("This does not look like an e-mail address."),
+            "max_length": _("An e-mail address has at most %(limit_value)d characters."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     body = CommentText(

@@ -475,6 +475,8 @@ class CommentQuerySet(models.QuerySet):
 
 COMMENT_NAME_MAX_LENGTH = 80
 COMMENT_BODY_MAX_LENGTH = 2000
+# Django's EmailField column; a form's EmailField would take 320.
+COMMENT_EMAIL_MAX_LENGTH = 254
 
 
 class Comment(models.Model):
@@ -489,7 +491,11 @@ class Comment(models.Model):
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="comments")
     name = models.CharField(max_length=COMMENT_NAME_MAX_LENGTH)
     body = models.TextField(max_length=COMMENT_BODY_MAX_LENGTH)
-    email = models.EmailField(blank=True, help_text="Given by the visitor; never shown.")
+    email = models.EmailField(
+        max_length=COMMENT_EMAIL_MAX_LENGTH,
+        blank=True,
+        help_text="Given by the visitor; never shown.",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED)
     created_at = models.DateTimeField(default=timezone.now)
     # A keyed hash of the visitor's address (films.community.address_hash), never the

@@ -9,6 +9,14 @@ LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
 
 ASCII_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
+# The control characters XML 1.0 cannot hold (all but tab and line breaks), and DEL: pasted
+# by accident, invisible on a page, and a feed that held one could not be written at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
 
 def searchable(text: str) -> str:
     """Lower case, accents and punctuation folded to spaces: "Amélie!" -> "amelie".

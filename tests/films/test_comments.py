@@ -262,6 +262,24 @@ def test_the_database_refuses_a_comment_too_long_or_empty_and_a_reused_token(ran
     assert Comment.objects.count() == 1
 
 
+def test_control_characters_typed_or_pasted_are_dropped_from_a_comment(client, ran):
+    response = post_comment(client, ran, name="Bob\x1b", body="A fi\x01ne\tfilm.\r\nYes.")
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.name, comment.body) == ("Bob", "A fine\tfilm.\nYes.")
+
+
+def test_an_e_mail_address_longer_than_the_column_is_refused_with_a_message(client, ran):
+    email = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "c" * 43  # 300 characters, valid
+
+    response = post_comment(client, ran, email=email)
+
+    assert response.status_code == 400
+    assert "An e-mail address has at most 254 characters." in visible_text(response)
+    assert Comment.objects.count() == 0
+
+
 def test_a_comment_for_a_missing_film_is_a_404(client, db):
     response = client.post(reverse("films:comments", args=["gone", 999]), comment_data())
 

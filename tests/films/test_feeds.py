@@ -102,6 +102,20 @@ def test_hostile_input_is_escaped_in_the_feeds(client, films):
         assert html.unescape(item["description"]) == '<img src=x onerror="alert(1)">' + "<br>bye"
 
 
+def test_control_characters_are_left_out_of_the_feeds(client, db):
+    # XML cannot hold them: a comment stored before the form dropped them, or a title
+    # from the catalog, would otherwise stop the feeds from being written at all.
+    film = make_film(title="Ran\x01", year=1985)
+    make_comment(film, name="Bob\x1b", body="fi\x0cne")
+
+    for url in (SITE_FEED, reverse("films:comments_feed", args=[film.slug, film.pk])):
+        channel = read_feed(client, url)
+        item = items(channel)[0]
+        assert item["title"] == "Bob on Ran (1985)"
+        assert item["description"] == "fine"
+    assert channel.find("title").text == "Comments on Ran (1985) · filmsite"
+
+
 def test_the_film_page_announces_its_comment_feed(client, films):
     ran, _ = films
 
