@@ -29,6 +29,10 @@ from films.models import Country, Film, Genre, Person, Theme
 SITEMAP_CACHE_SECONDS = 6 * 60 * 60
 
 
+# Far past any catalog, and below the largest offset either database takes (a bigint).
+MAX_PAGE = 2**31
+
+
 class OffsetPaginator(Paginator):
     """Serves a page with one query and no COUNT: the page's rows, and a 404 for a page
     past the end (it comes back empty). The index still counts, once, for its pages."""
@@ -40,6 +44,8 @@ class OffsetPaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer") from exc
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if number > MAX_PAGE:  # an offset past what the database takes: no such page
+            raise EmptyPage("That page contains no results")
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if not rows and number > 1:

@@ -1,7 +1,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from films import page_cache, whole_pages
 from films.filters import SimilarFilmFilter
@@ -21,7 +21,7 @@ from recommendations.services import (
 SIMILAR_ON_FILM_PAGE = 10
 
 
-@require_GET
+@require_safe
 def health(request):
     """For load balancers and the benchmark's floor: no database, no template."""
     return HttpResponse("ok", content_type="text/plain")

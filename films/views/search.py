@@ -1,6 +1,6 @@
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from films import page_cache, whole_pages
 from films.search import FILMS, PEOPLE, normalize_query, search_films, search_people, spelt_like
@@ -10,7 +10,7 @@ RESULTS_PER_SECTION = 10
 SUGGESTIONS_PER_KIND = 5
 
 
-@require_GET
+@require_safe
 @whole_pages.cached_list
 def search(request):
     """One box, two sections: films and people. `type=films` or `type=people` pages
@@ -52,7 +52,7 @@ def _films_and_people(query: str, first: int, *, films_only=(), people_only=()):
     )
 
 
-@require_GET
+@require_safe
 def suggest(request):
     """As-you-type suggestions for the search box: a few films and people."""
     query = request.GET.get("q", "")[:1000]

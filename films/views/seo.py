@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def disallowed_paths() -> list[str]:
@@ -19,7 +19,7 @@ def disallowed_paths() -> list[str]:
     return paths
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *"]
     lines += [f"Disallow: {path}" for path in disallowed_paths()]

@@ -80,3 +80,19 @@ def test_a_server_error_page_is_rendered_without_a_request_context():
     text = visible_text(response)
     assert "Something went wrong" in text
     assert "Please try again in a moment." in text
+
+
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/robots.txt", "/search/?q=ran", "/search/suggest.json?q=ran"]
+)
+def test_pages_that_answer_get_answer_head_too(client, db, path):
+    # Load balancers and link checkers ask with HEAD.
+    assert client.head(path).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["2147483649", "184467440737097", "99999999999999999999"])
+def test_a_sitemap_page_far_past_the_end_is_a_404(client, db, page):
+    make_film(title="Ran", year=1985)
+
+    assert client.get("/sitemap-films.xml", {"p": page}).status_code == 404
+    assert client.get("/sitemap-people.xml", {"p": page}).status_code == 404
