@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from films.codes import resolve_country, resolve_language
 from films.models import (
+    SEARCH_NAME_LENGTH,
     Country,
     Credit,
     Film,
@@ -31,10 +32,11 @@ from films.models import (
     Person,
     ReleaseDatePrecision,
     Theme,
+    search_text,
     slug_for,
 )
 from films.ratings import apply_combined_rating
-from films.text import searchable
+from films.text import CONTROL_CHARACTERS
 from films.whole_pages import catalog_changed
 
 MIN_YEAR, MAX_YEAR = 1870, 2100
@@ -105,6 +107,27 @@ class FilmRecord:
 
 
 # --- Validation -----------------------------------------------------------------------
+
+
+def _refuse_unstorable_text(line_number: int, value, field: str | None = None) -> None:
+    """A control character (NUL, which PostgreSQL refuses, and the others, which no page
+    or feed can show) or half of a surrogate pair (not a character: UTF-8 cannot encode
+    it), anywhere in the line."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable_text(line_number, item, key if field is None else f"{field}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unstorable_text(line_number, item, f"{field}[{index}]")
+    elif isinstance(value, str):
+        if CONTROL_CHARACTERS.search(value):
+            raise CatalogError(line_number, field, "holds a control character")
+        if not value.isascii():
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                message = "holds half of a surrogate pair, which is not a character"
+                raise CatalogError(line_number, field, message) from None
 
 
 class _Line:
@@ -289,8 +312,14 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
     except json.JSONDecodeError as exc:
         message = f"invalid JSON ({exc.msg} at column {exc.colno})"
         raise CatalogError(line_number, None, message) from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise CatalogError(line_number, None, f"invalid JSON ({exc})") from None
+    except RecursionError:
+        raise CatalogError(line_number, None, "invalid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise CatalogError(line_number, None, f"must be a JSON object, not {_json_type(data)}")
+    if "\\u" in raw:  # only an escape makes a character no database can store
+        _refuse_unstorable_text(line_number, data)
     line = _Line(line_number, data)
 
     external_id = line.text("id", required=True, max_length=100)
@@ -800,7 +829,9 @@ class CatalogWriter:
             return
         slugs, created = self._slugs[model], []
         for name in missing.values():
-            slug, n = slug_for(name, model._meta.model_name), 1
+            # Room for the "-2" of a slug taken already.
+            longest = model._meta.get_field("slug").max_length - 8
+            slug, n = slug_for(name, model._meta.model_name, longest), 1
             base = slug
             while slug in slugs:
                 n += 1
@@ -831,7 +862,7 @@ class CatalogWriter:
                 Person(
                     name=p.name,
                     slug=slug_for(p.name, "person"),
-                    search_name=searchable(p.name),
+                    search_name=search_text(p.name, SEARCH_NAME_LENGTH),
                     external_id=p.external_id,
                     # Written with its final figure: see the class's docstring.
                     film_count=counts.pop(p.key, 0) if counts is not None else 0,
@@ -861,7 +892,7 @@ class CatalogWriter:
                         pk=person.pk,
                         name=ref.name,
                         slug=slug_for(ref.name, "person"),
-                        search_name=searchable(ref.name),
+                        search_name=search_text(ref.name, SEARCH_NAME_LENGTH),
                     )
                 )
                 found[key] = _Found(person.pk, ref.name)

@@ -58,10 +58,21 @@ def _url_pattern(name, keys, language, script_prefix, urlconf) -> str:
     return reverse(name, kwargs={key: _stand_in(n) for n, key in enumerate(keys)})
 
 
-def slug_for(text: str, fallback: str) -> str:
+def slug_for(text: str, fallback: str, max_length: int = 200) -> str:
     # ASCII slugs ("Amélie" -> "amelie"); titles in other scripts get the fallback,
-    # the id in the URL is what finds the row anyway.
-    return slugify(text)[:200].strip("-") or fallback
+    # the id in the URL is what finds the row anyway. Cut: folding lengthens some
+    # letters ("ﬃ" -> "ffi").
+    return slugify(text)[:max_length].strip("-") or fallback
+
+
+# The columns of searchable() titles and names: folding lengthens some letters ("ß" ->
+# "ss"), so what is stored is cut to them.
+SEARCH_TITLE_LENGTH = 500
+SEARCH_NAME_LENGTH = 300
+
+
+def search_text(text: str, max_length: int) -> str:
+    return searchable(text)[:max_length].rstrip()
 
 
 class NamedQuerySet(models.QuerySet):
@@ -160,7 +171,7 @@ class Person(models.Model):
     # and orders a cast the source gives alphabetically (best known first).
     film_count = models.PositiveIntegerField(default=0)
     # searchable(name): what search matches, case- and accent-insensitively.
-    search_name = models.CharField(max_length=300, blank=True, editable=False)
+    search_name = models.CharField(max_length=SEARCH_NAME_LENGTH, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -187,7 +198,7 @@ class Person(models.Model):
             self.slug = slug_for(self.name, "person")
         if self.external_id == "":
             self.external_id = None
-        self.search_name = searchable(self.name)
+        self.search_name = search_text(self.name, SEARCH_NAME_LENGTH)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -275,8 +286,10 @@ class Film(models.Model):
     rating_rank = models.FloatField(default=0)
 
     # searchable(title) and searchable(original_title): what search matches.
-    search_title = models.CharField(max_length=500, blank=True, editable=False)
-    search_original_title = models.CharField(max_length=500, blank=True, editable=False)
+    search_title = models.CharField(max_length=SEARCH_TITLE_LENGTH, blank=True, editable=False)
+    search_original_title = models.CharField(
+        max_length=SEARCH_TITLE_LENGTH, blank=True, editable=False
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -326,8 +339,8 @@ class Film(models.Model):
         return page_url("films:detail", slug=self.slug, pk=self.pk)
 
     def set_search_fields(self):
-        self.search_title = searchable(self.title)
-        original = searchable(self.original_title)
+        self.search_title = search_text(self.title, SEARCH_TITLE_LENGTH)
+        original = search_text(self.original_title, SEARCH_TITLE_LENGTH)
         self.search_original_title = original if original != self.search_title else ""
 
     @property

@@ -607,6 +607,20 @@ BAD_LINES = {
     ),
     "genres not a list": (film_line(9, genres="Drama"), "field 'genres': must be a list"),
     "duplicate id": (film_line(2, title="Again"), "field 'id': 'test:film-2' is already on line 2"),
+    # What JSON can say but no database can store, nor any page show.
+    "NUL in a title": (film_line(9, title="A\x00B"), "field 'title': holds a control character"),
+    "half a surrogate pair": (
+        film_line(9, cast=["A", "B \ud800"]),
+        "field 'cast[1]': holds half of a surrogate pair, which is not a character",
+    ),
+    "a number of 5,000 digits": (
+        '{"id": "test:bad", "title": "Bad", "year": ' + "1" * 5000 + "}",
+        "invalid JSON (Exceeds the limit",
+    ),
+    "nested too deeply": (
+        '{"id": "test:bad", "title": "Bad", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "invalid JSON (nested too deeply)",
+    ),
 }
 
 
@@ -779,3 +793,19 @@ def test_the_demo_catalog_gives_no_day_for_dates_known_only_to_their_year():
 
     assert not [date for date in dates if date.endswith("-01-01")]
     assert sum(len(date) == 4 for date in dates) == 11_467
+
+
+def test_names_that_grow_when_folded_for_search_still_fit_their_columns(import_lines):
+    # "ß" folds to "ss" and "ﬃ" to "ffi": a title or name at its length limit would
+    # overflow the column search reads (PostgreSQL refuses it).
+    import_lines(
+        film_line(1, title="ß" * 500, cast=["ß" * 300], genres=["ﬃ" * 100]),
+        film_line(2, genres=["ﬃ" * 99 + "x"]),
+    )
+
+    film = Film.objects.get(external_id="test:film-1")
+    assert film.search_title == "s" * 500
+    assert Person.objects.get(name="ß" * 300).search_name == "s" * 300
+    slugs = sorted(Genre.objects.values_list("slug", flat=True))
+    assert [len(slug) for slug in slugs] == [112, 114]  # the second with "-2"
+    assert slugs[1] == slugs[0] + "-2"
