@@ -113,6 +113,7 @@ def rate(request, slug, pk):
                 "stars": stars,
                 "message": message,
                 "rating_html": render_to_string("includes/rating_summary.html", {"film": figures}),
+                "legend": render_to_string("includes/rate_legend.html", {"own_stars": stars}),
             }
         )
     else:

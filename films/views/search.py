@@ -1,5 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_safe
 
 from films import page_cache, whole_pages
@@ -62,15 +64,31 @@ def suggest(request):
         films_only=["id", "slug", "title", "year"],
         people_only=["id", "slug", "name"],
     )
+    film_kind, person_kind = pgettext("search suggestion", "Film"), _("Person")
     results = [
         {
             "type": "film",
+            "kind": film_kind,
             "label": f"{film.title} ({film.year})" if film.year else film.title,
             "url": film.get_absolute_url(),
         }
         for film in films
     ] + [
-        {"type": "person", "label": person.name, "url": person.get_absolute_url()}
+        {
+            "type": "person",
+            "kind": person_kind,
+            "label": person.name,
+            "url": person.get_absolute_url(),
+        }
         for person in people
     ]
-    return JsonResponse({"query": query, "results": results})
+    # What a screen reader announces (static/js/search-combobox.js), in the page's language.
+    if results:
+        status = ngettext(
+            "%(count)d suggestion, use up and down arrows to choose.",
+            "%(count)d suggestions, use up and down arrows to choose.",
+            len(results),
+        ) % {"count": len(results)}
+    else:
+        status = _("No suggestions.")
+    return JsonResponse({"query": query, "results": results, "status": status})

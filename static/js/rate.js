@@ -15,7 +15,7 @@
     if (event.submitter && event.submitter.name) {
       data.append(event.submitter.name, event.submitter.value);
     }
-    status.textContent = "Saving…";
+    status.textContent = form.dataset.saving;
     fetch(form.action, {
       method: "POST",
       body: data,
@@ -30,18 +30,15 @@
       .then(function (result) {
         const answer = result.answer;
         if (!result.ok) {
-          status.textContent = answer.error || "Your rating was not saved. Please try again.";
+          status.textContent = answer.error || form.dataset.failed;
           return;
         }
         // Rendered and escaped by the server (includes/rating_summary.html).
         if (summary) summary.innerHTML = answer.rating_html;
         status.textContent = answer.message;
-        if (answer.stars) {
-          legend.textContent =
-            "You gave it " + answer.stars + " star" + (answer.stars === 1 ? "" : "s") +
-            ". Change your rating:";
-        } else {
-          legend.textContent = "Your rating:";
+        // Worded by the server, in the page's language.
+        legend.textContent = answer.legend;
+        if (!answer.stars) {
           form.querySelectorAll("input[name=stars]").forEach(function (radio) {
             radio.checked = false;
           });

@@ -35,7 +35,7 @@
       option.className = "suggestion";
       const kind = document.createElement("span");
       kind.className = "suggestion-kind";
-      kind.textContent = result.type === "film" ? "Film" : "Person";
+      kind.textContent = result.kind;
       option.append(document.createTextNode(result.label + " "), kind);
       option.addEventListener("mousedown", function (event) {
         event.preventDefault(); // keep focus in the box
@@ -53,11 +53,6 @@
     }
   }
 
-  function announce() {
-    const n = results.length;
-    status.textContent = n === 0 ? "No suggestions." :
-      n + (n === 1 ? " suggestion" : " suggestions") + ", use up and down arrows to choose.";
-  }
 
   function fetchSuggestions() {
     const query = input.value.trim();
@@ -72,7 +67,8 @@
         results = data.results || [];
         active = -1;
         render();
-        announce();
+        // What a screen reader announces, worded by the server in the page's language.
+        status.textContent = data.status || "";
       })
       .catch(function () { /* aborted or offline: the form still works */ });
   }

@@ -33,6 +33,9 @@ def test_a_visitor_finds_a_film_by_typing_and_choosing_a_suggestion_with_the_key
     option = page.get_by_role("option", name=re.compile(r"^Leaving Las Vegas \(1995\)"))
     expect(option).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#search-status")).to_have_text(
+        re.compile(r"^\d+ suggestions?, use up and down arrows to choose\.$")
+    )
 
     box.press("ArrowDown")
     expect(option).to_have_attribute("aria-selected", "true")
@@ -70,6 +73,7 @@ def test_a_visitor_rates_a_film_and_sees_the_new_average(page, catalog, javascri
     # (4.0 × 3 + 2) / 4 = 3.5, shown in place with JavaScript, after a reload without.
     expect(rate).to_contain_text("70% · 3.5/5 from 4 ratings")
     expect(rate.get_by_role("status")).to_contain_text("Thank you!")
+    expect(rate.locator("legend")).to_have_text("You gave it 2 stars. Change your rating:")
     page.reload()
     expect(rate).to_contain_text("70% · 3.5/5 from 4 ratings")
     expect(rate.get_by_role("radio", name="2 stars", exact=True)).to_be_checked()

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from films.models import Film, Person
 from films.text import searchable
@@ -436,14 +437,38 @@ def test_suggestions_as_you_type_are_five_films_then_five_people(client, db):
     assert response.json() == {
         "query": "cag",
         "results": [
-            {"type": "film", "label": "Cage 7 (1997)", "url": url["Cage 7"]},
-            {"type": "film", "label": "Cage 6 (1996)", "url": url["Cage 6"]},
-            {"type": "film", "label": "Cage 5 (1995)", "url": url["Cage 5"]},
-            {"type": "film", "label": "Cage 4 (1994)", "url": url["Cage 4"]},
-            {"type": "film", "label": "Cage 3 (1993)", "url": url["Cage 3"]},
-            {"type": "person", "label": "Nicolas Cage", "url": cage.get_absolute_url()},
+            *(
+                {
+                    "type": "film",
+                    "kind": "Film",
+                    "label": f"Cage {n} ({1990 + n})",
+                    "url": url[f"Cage {n}"],
+                }
+                for n in range(7, 2, -1)
+            ),
+            {
+                "type": "person",
+                "kind": "Person",
+                "label": "Nicolas Cage",
+                "url": cage.get_absolute_url(),
+            },
         ],
+        "status": "6 suggestions, use up and down arrows to choose.",
     }
+
+
+def test_suggestions_are_labelled_and_announced_in_the_pages_language(client, db):
+    make_film(title="Cage", year=1990, cast=["Nicolas Cage"])
+    Person.objects.refresh_film_counts()
+    with translation.override("fr"):
+        url = reverse("films:suggest")
+
+    found = client.get(url, {"q": "cage"}).json()
+    nothing = client.get(url, {"q": "zzzz"}).json()
+
+    assert [r["kind"] for r in found["results"]] == ["Film", "Personne"]
+    assert found["status"] == "2 suggestions, utilisez les flèches haut et bas pour choisir."
+    assert nothing["status"] == "Aucune suggestion."
 
 
 @pytest.mark.parametrize("query", ["", "%_!", "\x00", "x" * 1000])
@@ -453,7 +478,7 @@ def test_suggestions_for_nothing_searchable_are_an_empty_list(client, db, query)
     response = client.get(reverse("films:suggest"), {"q": query})
 
     assert response.status_code == 200
-    assert response.json() == {"query": query, "results": []}
+    assert response.json() == {"query": query, "results": [], "status": "No suggestions."}
 
 
 # --- Query budgets ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from films import community
 from films.community import vote_submit, vote_withdraw
@@ -257,7 +258,21 @@ def test_a_vote_sent_by_the_script_is_answered_with_the_new_rating(client, ran):
     assert answer["stars"] == 3
     assert answer["message"] == "Thank you! You gave Ran 3 stars."
     assert "60% · 3.0/5" in answer["rating_html"]
+    assert answer["legend"] == "You gave it 3 stars. Change your rating:"
     assert COOKIE_NAME in response.cookies
+
+
+def test_the_script_is_answered_in_the_pages_language(client, ran):
+    with translation.override("fr"):
+        url = reverse("films:rate", args=[ran.slug, ran.pk])
+    json_vote = {"headers": {"accept": "application/json"}}
+
+    voted = client.post(url, {"stars": "1"}, **json_vote).json()
+    withdrawn = client.post(url, {"withdraw": "1"}, **json_vote).json()
+
+    assert url.startswith("/fr/")
+    assert voted["legend"] == "Vous lui avez donné 1 étoile. Modifier votre note\u00a0:"
+    assert withdrawn["legend"] == "Votre note\u00a0:"
 
 
 def test_a_refused_vote_sent_by_the_script_is_answered_with_its_message(client, ran):
