@@ -137,6 +137,13 @@ class FilmAdmin(ShowsOnPages):
         # the film's page shows the change at the next request.
         transaction.on_commit(lambda: film_edited(film.pk, people_before))
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A film's votes go with it: no one may delete votes alone (VoteAdmin), which
+        # would otherwise forbid deleting any film that was ever rated on the site.
+        perms_needed.discard(Vote._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     # A deleted film takes its credits with it: its people are counted again, or search
     # would go on giving them a film they no longer have.
     def delete_model(self, request, obj):

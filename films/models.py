@@ -302,19 +302,24 @@ class Film(models.Model):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1870, year__lte=2100),
                 name="film_year_plausible",
+                violation_error_message="The year must be between 1870 and 2100.",
             ),
             models.CheckConstraint(
-                condition=Q(runtime__isnull=True) | Q(runtime__gt=0), name="film_runtime_positive"
+                condition=Q(runtime__isnull=True) | Q(runtime__gt=0),
+                name="film_runtime_positive",
+                violation_error_message="The runtime must be at least one minute.",
             ),
             models.CheckConstraint(
                 condition=Q(catalog_rating_average__isnull=True)
                 | Q(catalog_rating_average__gte=0, catalog_rating_average__lte=5),
                 name="film_catalog_rating_0_to_5",
+                violation_error_message="The catalog's rating must be from 0 to 5.",
             ),
             models.CheckConstraint(
                 condition=Q(rating_average__isnull=True)
                 | Q(rating_average__gte=0, rating_average__lte=5),
                 name="film_rating_0_to_5",
+                violation_error_message="The rating must be from 0 to 5.",
             ),
         ]
         indexes = [

@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from films.models import Credit, Film, Language, Person
+from films.community import vote_submit
+from films.models import Credit, Film, Language, Person, Vote
+from films.visitors import Visitor
 
 # Whitenoise warns that collectstatic has not been run; the admin tests need no static files.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -172,16 +174,15 @@ def test_the_film_page_shows_its_credits_inline(admin_client, catalog):
         assert shown in response.text
 
 
-def test_saving_a_film_recomputes_its_combined_rating(admin_client, catalog):
-    catalog.votes_count, catalog.votes_sum = 2, 10
-    catalog.save()
-    credits = list(catalog.credits.order_by("role", "position", "id"))
+def film_change_form(film, **changes) -> dict:
+    """The film's change form as the admin shows it, with its credits, and `changes`."""
+    credits = list(film.credits.order_by("role", "position", "id"))
     form = {
-        "title": catalog.title,
-        "slug": catalog.slug,
-        "external_id": catalog.external_id,
-        "year": "1995",
-        "genres": [genre.pk for genre in catalog.genres.all()],
+        "title": film.title,
+        "slug": film.slug,
+        "external_id": film.external_id,
+        "year": str(film.year),
+        "genres": [genre.pk for genre in film.genres.all()],
         "cast_in_billing_order": "on",
         "catalog_rating_average": "3.00",
         "catalog_rating_count": "2",
@@ -194,21 +195,50 @@ def test_saving_a_film_recomputes_its_combined_rating(admin_client, catalog):
         form.update(
             {
                 f"credits-{n}-id": credit.pk,
-                f"credits-{n}-film": catalog.pk,
+                f"credits-{n}-film": film.pk,
                 f"credits-{n}-role": credit.role,
                 f"credits-{n}-position": credit.position,
                 f"credits-{n}-person": credit.person_id,
                 f"credits-{n}-character": credit.character,
             }
         )
+    return form | changes
 
-    response = admin_client.post(f"/admin/films/film/{catalog.pk}/change/", form)
+
+def test_saving_a_film_recomputes_its_combined_rating(admin_client, catalog):
+    catalog.votes_count, catalog.votes_sum = 2, 10
+    catalog.save()
+
+    response = admin_client.post(
+        f"/admin/films/film/{catalog.pk}/change/", film_change_form(catalog)
+    )
 
     assert response.status_code == 302, response.context["adminform"].errors
     catalog.refresh_from_db()
     # (3 * 2 + 10) / 4
     assert (catalog.rating_average, catalog.rating_count) == (Decimal("4.00"), 4)
     assert catalog.credits.count() == 3
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"year": "1850"}, "The year must be between 1870 and 2100."),
+        ({"runtime": "0"}, "The runtime must be at least one minute."),
+        ({"catalog_rating_average": "9.99"}, "The catalog&#x27;s rating must be from 0 to 5."),
+    ],
+)
+def test_a_film_saved_with_an_implausible_value_is_refused_in_words(
+    admin_client, catalog, change, message
+):
+    response = admin_client.post(
+        f"/admin/films/film/{catalog.pk}/change/", film_change_form(catalog, **change)
+    )
+
+    assert response.status_code == 200
+    assert message in response.text
+    catalog.refresh_from_db()
+    assert catalog.year == 1995 and catalog.runtime is None
 
 
 def test_genre_autocomplete_returns_the_matching_genres(admin_client, catalog):
@@ -292,3 +322,15 @@ def test_films_deleted_together_in_the_admin_leave_their_people_counted(
 
     assert not Film.objects.filter(pk__in=ids).exists()
     assert Person.objects.get(name="Nicolas Cage").film_count == 0
+
+
+def test_a_film_rated_on_the_site_can_be_deleted_with_its_votes(admin_client, catalog):
+    vote_submit(film_id=catalog.pk, visitor=Visitor(cookie_id="someone"), stars=4)
+
+    confirmation = admin_client.get(f"/admin/films/film/{catalog.pk}/delete/")
+    response = admin_client.post(f"/admin/films/film/{catalog.pk}/delete/", {"post": "yes"})
+
+    assert "permission to delete" not in confirmation.text
+    assert response.status_code == 302
+    assert not Film.objects.filter(pk=catalog.pk).exists()
+    assert not Vote.objects.exists()
