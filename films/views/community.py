@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from films import whole_pages
 from films.community import (
@@ -71,9 +71,14 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def rate(request, slug, pk):
-    """Give, change or withdraw the visitor's stars for a film (POST, then redirect)."""
+    """Give, change or withdraw the visitor's stars for a film (POST, then redirect). The
+    address opened in a browser (typed, or reloaded after a refused vote) leads to the
+    film's rating form."""
+    if request.method != "POST":
+        film = get_object_or_404(Film.objects.only("id", "slug"), pk=pk)
+        return redirect(film.get_absolute_url() + "#rate")
     film = Film.objects.filter(pk=pk).only("id", "slug", "title", "year").first()
     if film is None:
         return _refuse_vote(
@@ -158,7 +163,10 @@ def _comments_page(request, film, form, *, status=200, list_comments=True):
 
 
 def _comment_post(request, pk):
-    film = get_object_or_404(Film, pk=pk)
+    film = Film.objects.filter(pk=pk).first()
+    if film is None:  # removed while the visitor wrote: their text is shown back
+        ctx = {"kept_text": request.POST.get("body", "")}
+        return render(request, "404.html", ctx, status=404)
     visitor = ensure_visitor(request)
     form = CommentForm(request.POST)
     if not form.is_valid():

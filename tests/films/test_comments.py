@@ -280,10 +280,16 @@ def test_an_e_mail_address_longer_than_the_column_is_refused_with_a_message(clie
     assert Comment.objects.count() == 0
 
 
-def test_a_comment_for_a_missing_film_is_a_404(client, db):
-    response = client.post(reverse("films:comments", args=["gone", 999]), comment_data())
+def test_a_comment_for_a_missing_film_is_a_404_that_shows_the_text_back(client, db):
+    response = client.post(
+        reverse("films:comments", args=["gone", 999]), comment_data(body="Worth the wait.")
+    )
 
     assert response.status_code == 404
+    text = visible_text(response)
+    assert "Page not found" in text
+    assert "Your comment was not sent. Here it is, so that nothing is lost:" in text
+    assert "Worth the wait." in text
     assert Comment.objects.count() == 0
 
 

@@ -196,10 +196,11 @@ def test_it_refuses_a_vote_for_a_missing_film(client, db):
     assert Vote.objects.count() == 0
 
 
-def test_it_refuses_a_vote_that_is_not_posted(client, ran):
+def test_the_rating_address_opened_in_a_browser_leads_to_the_form_and_votes_nothing(client, ran):
     response = client.get(reverse("films:rate", args=[ran.slug, ran.pk]), {"stars": "4"})
 
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert response.url == ran.get_absolute_url() + "#rate"
     assert Vote.objects.count() == 0
 
 
