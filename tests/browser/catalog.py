@@ -47,6 +47,8 @@ def rated(film: Film, average: str, count: int) -> Film:
 
 def make_catalog() -> Catalog:
     Country.objects.get_or_create(code="US", defaults={"name": "United States"})
+    # The longest name in the browse page's list of countries.
+    Country.objects.get_or_create(code="CD", defaults={"name": "Democratic Republic of the Congo"})
     figgis = make_person("Mike Figgis")
     vegas = make_film(
         title="Leaving Las Vegas",

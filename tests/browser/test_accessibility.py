@@ -67,9 +67,9 @@ def test_dark_mode_has_enough_contrast_too(page, catalog, name, color_scheme):
     assert not violations, violations
 
 
-@pytest.mark.parametrize("viewport", [NARROW], ids=["375px"])
+@pytest.mark.parametrize("viewport", [NARROW], ids=["320px"])
 @pytest.mark.parametrize("name", PAGES)
-def test_pages_fit_a_375_pixel_wide_screen(page, catalog, name, viewport):
+def test_pages_fit_a_320_pixel_wide_screen(page, catalog, name, viewport):
     page.goto(catalog.urls[name])
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > NARROW["width"]:
