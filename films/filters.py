@@ -88,6 +88,19 @@ class CommaSeparatedSlugs(forms.TextInput):
         return value
 
 
+class BrowseForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("year_from"), cleaned.get("year_to")
+        if first is not None and last is not None and first > last:
+            raise forms.ValidationError(
+                _("“From year” (%(first)s) is after “To year” (%(last)s): no film is in between."),
+                params={"first": int(first), "last": int(last)},
+                code="years_reversed",
+            )
+        return cleaned
+
+
 class BrowseFilter(django_filters.FilterSet):
     """The browse page: every filter a GET parameter, so every result is a shareable URL."""
 
@@ -159,6 +172,7 @@ class BrowseFilter(django_filters.FilterSet):
     class Meta:
         model = Film
         fields = []
+        form = BrowseForm
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and any(data.values()):

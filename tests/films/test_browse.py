@@ -260,6 +260,16 @@ def test_a_wrong_value_in_the_url_is_a_message_on_the_form(client, catalog, quer
     assert card_titles(doc) == []
 
 
+def test_years_the_wrong_way_round_are_a_message_not_an_empty_list(client, catalog):
+    response = client.get("/browse/?year_from=2007&year_to=1995")
+
+    doc = page(response)
+    assert doc.find("main").find("div", role="alert").text() == (
+        "“From year” (2007) is after “To year” (1995): no film is in between."
+    )
+    assert card_titles(doc) == []
+
+
 def test_a_wrong_value_keeps_the_right_ones_on_the_form(client, catalog):
     doc = browse(client, "genre=drama&theme=paris,police&decade=abc&min_rating=9")
 
