@@ -46,10 +46,16 @@ def test_the_nu_html_checker_finds_no_errors_on_the_page_not_found(client, db, j
     assert not errors, "\n".join(errors)
 
 
-def test_the_nu_html_checker_finds_no_errors_on_the_server_error_page(rf, java):
-    from django.views.defaults import server_error
+@pytest.mark.parametrize("status", [400, 500])
+def test_the_nu_html_checker_finds_no_errors_on_the_pages_rendered_without_a_request(
+    rf, java, status
+):
+    from django.views.defaults import bad_request, server_error
 
-    response = server_error(rf.get("/"))
-    assert response.status_code == 500
+    if status == 400:
+        response = bad_request(rf.get("/"), Exception())
+    else:
+        response = server_error(rf.get("/"))
+    assert response.status_code == status
     errors = described(vnu_errors(java, response.content.decode()))
     assert not errors, "\n".join(errors)

@@ -5,7 +5,7 @@ the site's own layout and language."""
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, server_error
 
 from films.models import Comment
 from tests.conftest import make_film
@@ -96,3 +96,14 @@ def test_a_sitemap_page_far_past_the_end_is_a_404(client, db, page):
 
     assert client.get("/sitemap-films.xml", {"p": page}).status_code == 404
     assert client.get("/sitemap-people.xml", {"p": page}).status_code == 404
+
+
+def test_a_bad_request_page_is_rendered_without_a_request_context(client, db):
+    # More fields than Django takes (DATA_UPLOAD_MAX_NUMBER_FIELDS): a 400 of the site's.
+    response = client.get("/search/", {f"f{n}": "x" for n in range(1100)})
+
+    assert response.status_code == 400
+    text = visible_text(response)
+    assert "Bad request" in text
+    assert "Go back and try again" in text
+    assert "Bad request" in visible_text(bad_request(RequestFactory().get("/"), Exception()))

@@ -210,7 +210,9 @@ def test_a_cast_without_billing_order_is_shown_best_known_first_with_a_note(clie
         "Elisabeth Shue",
         "Nicolas Cage as Ben Sanderson",
     ]
-    assert "the actors with the most films in this catalog come first" in cast.find("p", "note").text()
+    assert (
+        "the actors with the most films in this catalog come first" in cast.find("p", "note").text()
+    )
 
 
 def test_a_film_with_almost_nothing_shows_a_plain_page(client, db):
