@@ -149,12 +149,12 @@ class FilmAdmin(ShowsOnPages):
     def delete_model(self, request, obj):
         people = _people_credited([obj.pk])
         super().delete_model(request, obj)
-        Person.objects.filter(pk__in=people).refresh_film_counts()
+        _count_films_again(people)
 
     def delete_queryset(self, request, queryset):
         people = _people_credited(queryset.values("pk"))
         super().delete_queryset(request, queryset)
-        Person.objects.filter(pk__in=people).refresh_film_counts()
+        _count_films_again(people)
 
 
 def _people_credited(film_ids) -> list[int]:
@@ -162,6 +162,12 @@ def _people_credited(film_ids) -> list[int]:
     return list(
         Credit.objects.filter(film_id__in=film_ids).values_list("person_id", flat=True).distinct()
     )
+
+
+def _count_films_again(people: list[int]) -> None:
+    # In chunks: the casts of a few hundred films are more ids than SQLite takes at once.
+    for start in range(0, len(people), 10_000):
+        Person.objects.filter(pk__in=people[start : start + 10_000]).refresh_film_counts()
 
 
 @admin.register(Person)

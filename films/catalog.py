@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import operator
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -109,25 +110,33 @@ class FilmRecord:
 # --- Validation -----------------------------------------------------------------------
 
 
-def _refuse_unstorable_text(line_number: int, value, field: str | None = None) -> None:
+# What a line holds when a string in it may hold what no database or page can: an escape
+# (\u0000, \f...) or a character JSON lets through as it is. Other lines are not walked.
+_MAY_HOLD_UNSTORABLE = re.compile(r"[\\\x7f\ufffe\uffff]")
+
+
+def _refuse_unstorable_text(line_number: int, data: dict) -> None:
     """A control character (NUL, which PostgreSQL refuses, and the others, which no page
     or feed can show) or half of a surrogate pair (not a character: UTF-8 cannot encode
-    it), anywhere in the line."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_unstorable_text(line_number, item, key if field is None else f"{field}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_unstorable_text(line_number, item, f"{field}[{index}]")
-    elif isinstance(value, str):
-        if CONTROL_CHARACTERS.search(value):
-            raise CatalogError(line_number, field, "holds a control character")
-        if not value.isascii():
-            try:
-                value.encode()
-            except UnicodeEncodeError:
-                message = "holds half of a surrogate pair, which is not a character"
-                raise CatalogError(line_number, field, message) from None
+    it), anywhere in the line. A loop, not recursion: the parser nests deeper than Python
+    recurses."""
+    pending = [(None, data)]
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, dict):
+            pending += [(k if field is None else f"{field}.{k}", v) for k, v in value.items()]
+        elif isinstance(value, list):
+            pending += [(f"{field}[{index}]", item) for index, item in enumerate(value)]
+        elif isinstance(value, str):
+            if CONTROL_CHARACTERS.search(value):
+                message = "holds a control character or a noncharacter (U+FFFE, U+FFFF)"
+                raise CatalogError(line_number, field, message)
+            if not value.isascii():
+                try:
+                    value.encode()
+                except UnicodeEncodeError:
+                    message = "holds half of a surrogate pair, which is not a character"
+                    raise CatalogError(line_number, field, message) from None
 
 
 class _Line:
@@ -262,17 +271,17 @@ def _json_type(value) -> str:
     }.get(type(value), "null")
 
 
+_RELEASE_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
+
+
 def _release_date(line: _Line) -> tuple[datetime.date | None, str]:
     text = line.text("release_date", max_length=10)
     if not text:
         return None, ""
-    parts = text.split("-")
-    if not all(part.isdigit() for part in parts) or [len(p) for p in parts] not in (
-        [4],
-        [4, 2],
-        [4, 2, 2],
-    ):
+    # ASCII digits: "²".isdigit() is true, and int() refuses it.
+    if not _RELEASE_DATE.fullmatch(text):
         raise line.error("release_date", f"must be YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")
+    parts = text.split("-")
     numbers = [int(part) for part in parts] + [1] * (3 - len(parts))
     try:
         date = datetime.date(*numbers)
@@ -318,7 +327,7 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
         raise CatalogError(line_number, None, "invalid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise CatalogError(line_number, None, f"must be a JSON object, not {_json_type(data)}")
-    if "\\u" in raw:  # only an escape makes a character no database can store
+    if _MAY_HOLD_UNSTORABLE.search(raw):
         _refuse_unstorable_text(line_number, data)
     line = _Line(line_number, data)
 

@@ -99,7 +99,10 @@ class VisitorText(forms.CharField):
     """What a visitor typed, without control characters (films.text)."""
 
     def to_python(self, value):
-        return without_control_characters(super().to_python(value))
+        # Before CharField trims and checks for emptiness: "\x01 " is an empty name.
+        if isinstance(value, str):
+            value = without_control_characters(value)
+        return super().to_python(value)
 
 
 class CommentText(VisitorText):

@@ -9,9 +9,10 @@ LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
 
 ASCII_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
-# The control characters XML 1.0 cannot hold (all but tab and line breaks), and DEL: pasted
-# by accident, invisible on a page, and a feed that held one could not be written at all.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The characters XML 1.0 cannot hold (the control characters but tab and line breaks, and
+# the noncharacters U+FFFE and U+FFFF), and DEL: pasted by accident, invisible on a page,
+# and a feed that held one could not be read at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def without_control_characters(text: str) -> str:

@@ -350,7 +350,8 @@ def forget_pages_met() -> None:
 
 
 def _servable(environ: dict, cookies: dict) -> bool:
-    # GET only: a view may refuse HEAD (require_GET), and the front could not tell.
+    # GET only: HEAD goes to Django, which says how each view answers it (a view may
+    # refuse it), at the cost of a render; the front could not tell.
     # CSRF_USE_SESSIONS keeps the CSRF secret in a session, which these visitors lack.
     return (
         settings.WHOLE_PAGE_CACHE

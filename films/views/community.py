@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import Count, Q, Window
 from django.http import JsonResponse
+from django.middleware import csrf
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -74,8 +75,8 @@ def _wants_json(request) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 def rate(request, slug, pk):
     """Give, change or withdraw the visitor's stars for a film (POST, then redirect). The
-    address opened in a browser (typed, or reloaded after a refused vote) leads to the
-    film's rating form."""
+    address opened in a browser (typed, bookmarked, or gone back to) leads to the film's
+    rating form."""
     if request.method != "POST":
         film = get_object_or_404(Film.objects.only("id", "slug"), pk=pk)
         return redirect(film.get_absolute_url() + "#rate")
@@ -254,13 +255,18 @@ def comment_permalink(request, pk):
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: what went wrong and what to do, in the site's pages (Django's
-    own is a bare page in English), with a comment's text kept."""
+    own is a bare page in English). A comment's text is shown back only when the form came
+    from the site with its cookie or token lost: another site's form, refused for its
+    origin, must not put its words on our page."""
     message = _(
         "Your form could not be sent. Allow cookies for this site, reload the page and try again."
     )
     if _wants_json(request):
         return JsonResponse({"error": message}, status=403)
-    return render(request, "403_csrf.html", {"kept_text": request.POST.get("body", "")}, status=403)
+    lost = reason in (csrf.REASON_NO_CSRF_COOKIE, csrf.REASON_CSRF_TOKEN_MISSING)
+    on_comments = getattr(request.resolver_match, "url_name", None) == "comments"
+    kept_text = request.POST.get("body", "") if lost and on_comments else ""
+    return render(request, "403_csrf.html", {"kept_text": kept_text}, status=403)
 
 
 # --- Too many requests -----------------------------------------------------------------

@@ -64,7 +64,8 @@ def suggest(request):
         films_only=["id", "slug", "title", "year"],
         people_only=["id", "slug", "name"],
     )
-    film_kind, person_kind = pgettext("search suggestion", "Film"), _("Person")
+    film_kind = pgettext("search suggestion", "Film")
+    person_kind = pgettext("search suggestion", "Person")
     results = [
         {
             "type": "film",

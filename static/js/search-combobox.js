@@ -53,7 +53,6 @@
     }
   }
 
-
   function fetchSuggestions() {
     const query = input.value.trim();
     if (query.length < 2) { results = []; close(); return; }

@@ -270,6 +270,14 @@ def test_control_characters_typed_or_pasted_are_dropped_from_a_comment(client, r
     assert (comment.name, comment.body) == ("Bob", "A fine\tfilm.\nYes.")
 
 
+def test_a_name_of_control_characters_and_spaces_is_an_empty_name(client, ran):
+    response = post_comment(client, ran, name="\x01 \x01")
+
+    assert response.status_code == 400
+    assert "Please give a name to sign your comment with." in visible_text(response)
+    assert Comment.objects.count() == 0
+
+
 def test_an_e_mail_address_longer_than_the_column_is_refused_with_a_message(client, ran):
     email = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "c" * 43  # 300 characters, valid
 

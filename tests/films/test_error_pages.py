@@ -57,6 +57,23 @@ def test_a_comment_refused_by_the_csrf_check_comes_back_with_its_text(db):
     assert Comment.objects.count() == 0
 
 
+def test_another_sites_form_refused_by_the_csrf_check_does_not_put_its_text_on_the_page(db):
+    film = make_film(title="Ran", year=1985)
+    browser = Client(enforce_csrf_checks=True)
+    token = browser.get(film.get_absolute_url()).context["csrf_token"]
+
+    response = browser.post(
+        reverse("films:comments", args=[film.slug, film.pk]),
+        comment_data(body="Words of another site.", csrfmiddlewaretoken=str(token)),
+        headers={"origin": "https://elsewhere.example"},
+    )
+
+    assert response.status_code == 403
+    text = visible_text(response)
+    assert "Your form could not be sent" in text
+    assert "Words of another site." not in text
+
+
 def test_a_vote_refused_by_the_csrf_check_answers_the_page_script_in_json(db):
     film = make_film(title="Ran", year=1985)
     browser = Client(enforce_csrf_checks=True)

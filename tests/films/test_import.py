@@ -609,6 +609,19 @@ BAD_LINES = {
     "duplicate id": (film_line(2, title="Again"), "field 'id': 'test:film-2' is already on line 2"),
     # What JSON can say but no database can store, nor any page show.
     "NUL in a title": (film_line(9, title="A\x00B"), "field 'title': holds a control character"),
+    "form feed written as \\f": (
+        '{"id": "test:bad", "title": "A\\fB"}',
+        "field 'title': holds a control character",
+    ),
+    "DEL as it is": ('{"id": "test:bad", "title": "A\x7fB"}', "field 'title': holds a control"),
+    "a noncharacter as it is": (
+        '{"id": "test:bad", "title": "Bad", "cast": ["A\uffffB"]}',
+        "field 'cast[0]': holds a control character or a noncharacter",
+    ),
+    "superscript digits in a date": (
+        film_line(9, release_date="199²"),
+        "field 'release_date': must be YYYY, YYYY-MM or YYYY-MM-DD, not '199²'",
+    ),
     "half a surrogate pair": (
         film_line(9, cast=["A", "B \ud800"]),
         "field 'cast[1]': holds half of a surrogate pair, which is not a character",
