@@ -57,9 +57,14 @@ DEMONYMS = {
 }  # fmt: skip
 
 
-def join_names(names: list[str]) -> str:
-    """["A"] -> "A"; ["A", "B", "C"] -> "A, B and C"."""
+def join_names(names: list[str], most: int | None = None) -> str:
+    """["A"] -> "A"; ["A", "B", "C"] -> "A, B and C"; with most=2, "A, B and 1 more"."""
     names = [str(n) for n in names]
+    if most is not None and len(names) > most:
+        rest = len(names) - most
+        names = names[:most] + [
+            ngettext("%(count)d more", "%(count)d more", rest) % {"count": rest}
+        ]
     if len(names) <= 1:
         return "".join(names)
     return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
@@ -309,9 +314,15 @@ class ReasonPhrases:
     films.relations): everything the two films share is, by definition, on this film too.
     """
 
+    # A reason names this many people at most, the film's leads first; the others are
+    # counted ("and 12 more"): The Godfather shares sixteen actors with its sequel.
+    MOST_PEOPLE_NAMED = 4
+
     def __init__(self, film):
         self.series = film.series
         self.people = {credit.person.id: credit.person.name for credit in film.all_credits}
+        # The film's cast order: billing order, or its best-known actors first.
+        self.cast_order = {credit.person.id: n for n, credit in enumerate(film.cast)}
         self.genres = {g.id: g.name for g in film.genres.all()}
         self.themes = {t.id: t.name for t in film.themes.all()}
         self.people_labels = (
@@ -330,10 +341,13 @@ class ReasonPhrases:
             ids = [i for i in suggestion_reasons.get(key, []) if i in people]
             if key != "directors":
                 ids = [i for i in ids if i not in named_already]
+            if key == "actors":
+                ids.sort(key=lambda i: self.cast_order.get(i, len(self.cast_order)))
             named_already.update(ids)
             if ids:
                 template = one if len(ids) == 1 else many
-                phrases.append(template % {"names": join_names([people[i] for i in ids])})
+                names = join_names([people[i] for i in ids], most=self.MOST_PEOPLE_NAMED)
+                phrases.append(template % {"names": names})
         for key, names, same_label, shared_label in (
             ("genres", self.genres, SAME_GENRES, SHARED_GENRES),
             ("themes", self.themes, SAME_THEMES, SHARED_THEMES),

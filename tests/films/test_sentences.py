@@ -412,6 +412,27 @@ def test_shared_actors_are_named_in_the_order_given(figgis_film):
     ]
 
 
+def test_many_shared_actors_are_the_first_four_of_the_cast_and_a_count(db):
+    cast = [f"Actor {n}" for n in range(1, 9)]
+    film = Film.objects.for_detail().get(pk=make_film(title="The Godfather", cast=cast).pk)
+
+    shared = reasons(film, {"actors": ids("Actor 8", "Actor 3", "Actor 1", "Actor 5", "Actor 6")})
+
+    assert shared == ["Shared actors: Actor 1, Actor 3, Actor 5, Actor 6 and 1 more"]
+
+
+def test_shared_actors_of_a_cast_without_billing_order_are_the_best_known_first(db):
+    made = make_film(title="Ran", cast=["Akira", "Hisashi", "Tatsuya"], cast_in_billing_order=False)
+    make_film(title="Kagemusha", cast=["Tatsuya", "Hisashi"])
+    make_film(title="Harakiri", cast=["Tatsuya"])
+    Person.objects.all().refresh_film_counts()
+    film = Film.objects.for_detail().get(pk=made.pk)
+
+    assert reasons(film, {"actors": ids("Akira", "Hisashi", "Tatsuya")}) == [
+        "Shared actors: Tatsuya, Hisashi and Akira"
+    ]
+
+
 def test_a_shared_writer_is_named(figgis_film):
     assert reasons(figgis_film, {"writers": ids("John O'Brien")}) == ["Same writer: John O'Brien"]
 
