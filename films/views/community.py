@@ -250,7 +250,7 @@ def comment_permalink(request, pk):
     return redirect(f"{url}{query}#comment-{comment.pk}")
 
 
-# --- A form refused for its missing CSRF cookie ---------------------------------------
+# --- A form refused by the CSRF check ------------------------------------------------
 
 
 def csrf_failure(request, reason=""):
