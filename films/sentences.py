@@ -335,6 +335,12 @@ class ReasonPhrases:
         people, phrases = self.people, []
         if suggestion_reasons.get("series"):
             phrases.append(_("Same series: %(name)s") % {"name": self.series})
+        elif suggestion_reasons.get("inferred_series"):
+            # Read from the titles (recommendations.franchises): said as such.
+            phrases.append(
+                _("Same series, going by the titles: %(name)s")
+                % {"name": suggestion_reasons["inferred_series"]}
+            )
         named_already = set()
         for key, one, many in self.people_labels:
             # Mike Figgis, who directed, wrote and appears in both films, is named once.

@@ -1,17 +1,29 @@
-"""The similar-films engine: counts, candidates, scores and reasons for one film.
+"""The similar-films engine: which films are suggested for a film, in which order, why,
+and the counts behind them. It is the only implementation of the ranking (its weights and
+rules are in `recommendations.weights`), and both paths use it:
 
-It reads the catalog through an index (`recommendations.index`): `CatalogIndex` holds the
-whole catalog in memory for a full build, `FilmNeighbourhood` reads just what one film
-needs from the database after an edit. Both give the same answers; the ranking is written
-once, here.
+- a full build: `ArrayIndex.load()` holds the whole catalog;
+- one film after a curator's edit: `recommendations.index.neighbourhood()` holds only
+  the films that film can reach, with the catalog-wide figures its scores need
+  (`CatalogFigures`), so that the film gets what a full build would give it.
+
+The catalog is held as compressed sparse rows (a film's people, genres or themes are one
+slice of an array, so are a feature's films), and all the candidates of a film are scored
+at once: a full build of 300,000 films is some 600 million candidates.
+
+Memory: a few arrays of the size of the credits (about 150 MB for 300,000 films), shared
+with the worker processes a build forks.
 """
 
-import math
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
+from itertools import pairwise
 
+import numpy as np
+
+from films.models import Credit, Film
 from recommendations import weights
+from recommendations.franchises import CLOSE, LOOSE, TitleMates
 
 # Kinds of shared features, as they appear in stored reasons.
 DIRECTOR, WRITER, ACTOR, GENRE, THEME, SERIES = (
@@ -22,206 +34,11 @@ DIRECTOR, WRITER, ACTOR, GENRE, THEME, SERIES = (
     "themes",
     "series",
 )
+# A series inferred from titles (recommendations.franchises): its name.
+INFERRED_SERIES = "inferred_series"
+PEOPLE = (DIRECTOR, WRITER, ACTOR)
 
-
-@dataclass(frozen=True)
-class FilmFeatures:
-    id: int
-    directors: frozenset[int] = frozenset()
-    writers: frozenset[int] = frozenset()
-    actors: dict[int, int] = field(default_factory=dict)  # person id -> billing position
-    genres: frozenset[int] = frozenset()
-    themes: frozenset[int] = frozenset()
-    series: str = ""
-    in_billing_order: bool = True
-    rating_rank: float = 0.0
-
-    def features(self, kind) -> Iterable:
-        if kind == ACTOR:
-            return self.actors.keys()
-        if kind == SERIES:
-            return (self.series,) if self.series else ()
-        return getattr(self, kind)
-
-
-@dataclass(frozen=True)
-class Counts:
-    actors: int = 0
-    directors: int = 0
-    genres: int = 0
-    same_genres: int = 0
-    themes: int = 0
-    same_themes: int = 0
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    id: int
-    score: float
-    reasons: dict
-
-    def as_json(self) -> dict:
-        return {"id": self.id, "score": self.score, "reasons": self.reasons}
-
-
-class Index(Protocol):
-    film_total: int
-
-    def features(self, film_id: int) -> FilmFeatures: ...
-
-    def films_with(self, kind: str, feature) -> Iterable[int]: ...
-
-    def film_frequency(self, kind: str, feature) -> int: ...
-
-    def films_with_set(self, kind: str, features: frozenset) -> Iterable[int]: ...
-
-    def set_frequency(self, kind: str, features: frozenset) -> int: ...
-
-    def sharing_count(self, kind: str, features: Iterable) -> int:
-        """Films having at least one of these features (the film itself included)."""
-        ...
-
-    def prefetch(self, film_ids: Iterable[int]) -> None:
-        """Get ready to answer features() for these films."""
-        ...
-
-
-def counts_for(film: FilmFeatures, index: Index) -> Counts:
-    def sharing(kind):
-        features = list(film.features(kind))
-        return index.sharing_count(kind, features) - 1 if features else 0
-
-    def same_set(kind):
-        features = frozenset(film.features(kind))
-        return index.set_frequency(kind, features) - 1 if features else 0
-
-    return Counts(
-        actors=sharing(ACTOR),
-        directors=sharing(DIRECTOR),
-        genres=sharing(GENRE),
-        same_genres=same_set(GENRE),
-        themes=sharing(THEME),
-        same_themes=same_set(THEME),
-    )
-
-
-def similar_films(film: FilmFeatures, index: Index) -> list[Suggestion]:
-    """The best suggestions for a film, best first, at most MAX_SUGGESTIONS."""
-    scorer = _Scorer(film, index)
-    suggestions = []
-    candidates = _candidates(film, index, scorer)
-    index.prefetch(candidates)
-    for candidate_id in candidates:
-        candidate = index.features(candidate_id)
-        score, reasons = scorer.score(candidate)
-        if score >= weights.MIN_SCORE:
-            suggestions.append((candidate, score, reasons))
-    # Ties: better rated first, then the older id, so the order never depends on chance.
-    suggestions.sort(key=lambda s: (-s[1], -s[0].rating_rank, s[0].id))
-    return [
-        Suggestion(id=c.id, score=score, reasons=reasons)
-        for c, score, reasons in suggestions[: weights.MAX_SUGGESTIONS]
-    ]
-
-
-def _candidates(film: FilmFeatures, index: Index, scorer: "_Scorer") -> set[int]:
-    """Films sharing a selective feature: never a pass over the whole catalog."""
-    found = set()
-    for kind in (SERIES, DIRECTOR, WRITER, ACTOR, THEME):
-        for feature in film.features(kind):
-            if 1 < index.film_frequency(kind, feature) <= weights.MAX_GENERATOR_FILMS:
-                found.update(index.films_with(kind, feature))
-    # Films with exactly the same rare combination of genres (or themes) can pass the
-    # minimum on that alone; common combinations cannot, so they are not looked at.
-    for kind in (GENRE, THEME):
-        features = frozenset(film.features(kind))
-        if not features:
-            continue
-        size = index.set_frequency(kind, features)
-        if 1 < size <= weights.MAX_GENERATOR_FILMS and scorer.best_set_score(kind) >= (
-            weights.MIN_SCORE
-        ):
-            found.update(index.films_with_set(kind, features))
-    found.discard(film.id)
-    return found
-
-
-class _Scorer:
-    def __init__(self, film: FilmFeatures, index: Index):
-        self.film = film
-        self.index = index
-        self.total = max(index.film_total, 1)
-        self._idf_cache = {}
-
-    def idf(self, kind, feature) -> float:
-        key = (kind, feature)
-        if key not in self._idf_cache:
-            frequency = max(self.index.film_frequency(kind, feature), 1)
-            self._idf_cache[key] = math.log(self.total / frequency)
-        return self._idf_cache[key]
-
-    def set_idf(self, kind) -> float:
-        key = (kind, "set")
-        if key not in self._idf_cache:
-            features = frozenset(self.film.features(kind))
-            frequency = max(self.index.set_frequency(kind, features), 1)
-            self._idf_cache[key] = math.log(self.total / frequency)
-        return self._idf_cache[key]
-
-    def best_set_score(self, kind) -> float:
-        """The most a candidate can score with exactly this film's genres (or themes)."""
-        weight, cap, same_weight, same_cap = SET_WEIGHTS[kind]
-        shared = sum(self.idf(kind, f) for f in self.film.features(kind))
-        return min(cap, weight * shared) + min(same_cap, same_weight * self.set_idf(kind))
-
-    def score(self, candidate: FilmFeatures) -> tuple[float, dict]:
-        film = self.film
-        score, reasons = 0.0, {}
-
-        if film.series and candidate.series == film.series:
-            score += weights.SERIES_BONUS
-            reasons[SERIES] = True
-
-        for kind, weight, cap in (
-            (DIRECTOR, weights.DIRECTOR_WEIGHT, weights.DIRECTOR_CAP),
-            (WRITER, weights.WRITER_WEIGHT, weights.WRITER_CAP),
-        ):
-            shared = getattr(film, kind) & getattr(candidate, kind)
-            if shared:
-                score += min(cap, weight * sum(self.idf(kind, p) for p in shared))
-                reasons[kind] = sorted(shared)
-
-        shared_actors = film.actors.keys() & candidate.actors.keys()
-        if shared_actors:
-            total = 0.0
-            for person in shared_actors:
-                factor = (
-                    weights.actor_factor(film.actors[person], film.in_billing_order)
-                    + weights.actor_factor(candidate.actors[person], candidate.in_billing_order)
-                ) / 2
-                total += weights.ACTOR_WEIGHT * factor * self.idf(ACTOR, person)
-            score += min(weights.ACTOR_CAP, total)
-            # Listed in this film's billing order, leads first.
-            reasons[ACTOR] = sorted(shared_actors, key=lambda p: (film.actors[p], p))
-
-        for kind in (GENRE, THEME):
-            weight, cap, same_weight, same_cap = SET_WEIGHTS[kind]
-            mine, theirs = getattr(film, kind), getattr(candidate, kind)
-            shared = mine & theirs
-            if not shared:
-                continue
-            score += min(cap, weight * sum(self.idf(kind, f) for f in shared))
-            reasons[kind] = sorted(shared)
-            if mine == theirs:
-                score += min(same_cap, same_weight * self.set_idf(kind))
-                reasons[f"same_{kind}"] = True
-
-        # Rounded so that the order does not depend on float summation order.
-        return round(score, 4), reasons
-
-
-# Per kind of set (genres, themes): (weight, cap, exact-set weight, exact-set cap); the
-# array engine of a full build (arrays.py) reads the same.
+# Per kind of set (genres, themes): (weight, cap, exact-set weight, exact-set cap).
 SET_WEIGHTS = {
     GENRE: (
         weights.GENRE_WEIGHT,
@@ -236,3 +53,741 @@ SET_WEIGHTS = {
         weights.SAME_THEMES_CAP,
     ),
 }
+
+ROLE_KINDS = {
+    Credit.Role.DIRECTOR: DIRECTOR,
+    Credit.Role.WRITER: WRITER,
+    Credit.Role.ACTOR: ACTOR,
+}
+# Union counts over postings longer than this OR bitsets (one bit per film) rather than
+# sorting the films: "Drama" is 40% of the catalog.
+BITSET_POSTINGS = 4096
+STREAM_CHUNK = 50_000
+# A film without a year sorts after every film of its series by distance in time.
+NO_YEAR = -1
+
+_popcount = getattr(np, "bitwise_count", None)  # numpy 2
+_POPCOUNT_BYTES = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+
+
+def _bit_total(bits: np.ndarray) -> int:
+    if _popcount is not None:
+        return int(_popcount(bits).sum())
+    return int(_POPCOUNT_BYTES[bits.view(np.uint8)].sum())
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the slices starts[k]:ends[k] of an array: (k of each element, its position)."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    owners = np.repeat(np.arange(len(starts)), lengths)
+    if not total:
+        return owners, np.zeros(0, dtype=np.int64)
+    firsts = np.cumsum(lengths) - lengths
+    positions = np.arange(total) - np.repeat(firsts - starts, lengths)
+    return owners, positions
+
+
+class _Kind:
+    """One kind of feature (directors, actors, genres...): both directions as sparse rows.
+
+    Features are numbered in the order of their database ids; films by their index in
+    the catalog, which is also the order of their ids.
+    """
+
+    def __init__(
+        self,
+        films: int,
+        film_index: np.ndarray,
+        feature_ids: np.ndarray,
+        total: int,
+        frequencies: dict[int, int] | None = None,
+    ):
+        """`frequencies`: films having each feature in the whole catalog, where this index
+        holds only part of it (by feature id); by default, counted here."""
+        self.ids, codes = np.unique(feature_ids, return_inverse=True)
+        codes = codes.astype(np.int64)
+        by_film = np.lexsort((codes, film_index))
+        self.film_ptr = _pointers(film_index, films)
+        self.film_features = codes[by_film]
+        self.order = by_film  # where each (film, feature) pair came from, for positions
+        by_feature = np.lexsort((film_index, codes))
+        self.feature_ptr = _pointers(codes, len(self.ids))
+        self.feature_films = film_index[by_feature]
+        # For each (feature, film) pair, where the same pair is among the film's features.
+        film_position = np.empty(len(by_film), dtype=np.int64)
+        film_position[by_film] = np.arange(len(by_film))
+        self.film_position = film_position[by_feature]
+        self.frequency_here = np.diff(self.feature_ptr)
+        self.frequency = self.frequency_here.copy()
+        for feature_id, frequency in (frequencies or {}).items():
+            code = np.searchsorted(self.ids, feature_id)
+            if code < len(self.ids) and self.ids[code] == feature_id:
+                self.frequency[code] = frequency
+        self.idf = np.log(total / np.maximum(self.frequency, 1))
+        self.mean_per_film = len(codes) / max(films, 1)
+        self._bitsets = {}
+        self.mark = np.zeros(len(self.ids), dtype=bool)
+
+    def of(self, film: int) -> np.ndarray:
+        return self.film_features[self.film_ptr[film] : self.film_ptr[film + 1]]
+
+    def films(self, feature: int) -> np.ndarray:
+        return self.feature_films[self.feature_ptr[feature] : self.feature_ptr[feature + 1]]
+
+    def union_size(self, features: np.ndarray, films: int) -> int:
+        """Films having at least one of these features."""
+        big = [f for f in features.tolist() if self.frequency[f] > BITSET_POSTINGS]
+        small = [self.films(f) for f in features.tolist() if self.frequency[f] <= BITSET_POSTINGS]
+        members = _distinct(np.concatenate(small)) if small else np.zeros(0, dtype=np.int64)
+        if not big:
+            return len(members)
+        bits = self._bitset(big[0], films).copy()
+        for feature in big[1:]:
+            bits |= self._bitset(feature, films)
+        outside = ((bits[members >> 6] >> (members & 63).astype(np.uint64)) & 1) == 0
+        return _bit_total(bits) + int(np.count_nonzero(outside))
+
+    def _bitset(self, feature: int, films: int) -> np.ndarray:
+        if feature not in self._bitsets:
+            bits = np.zeros((films + 63) // 64, dtype=np.uint64)
+            members = self.films(feature)
+            np.bitwise_or.at(bits, members >> 6, np.uint64(1) << (members & 63).astype(np.uint64))
+            self._bitsets[feature] = bits
+        return self._bitsets[feature]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique for the small arrays of one film: sorting is faster than its hashing."""
+    values = np.sort(values)
+    if len(values) > 1:
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
+
+
+def _pointers(owners: np.ndarray, size: int) -> np.ndarray:
+    pointers = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owners, minlength=size), out=pointers[1:])
+    return pointers
+
+
+class _Sets:
+    """Each film's exact set of genres (or themes), numbered: -1 for none."""
+
+    def __init__(
+        self, kind: _Kind, films: int, total: int, set_weights, frequencies: dict | None = None
+    ):
+        """`frequencies`: films having exactly a set in the whole catalog, where this index
+        holds only part of it (by the set's feature codes); by default, counted here."""
+        codes, found = np.full(films, -1, dtype=np.int64), {}
+        features = kind.film_features.tolist()
+        pointers = kind.film_ptr.tolist()
+        for film in range(films):
+            start, end = pointers[film], pointers[film + 1]
+            if start != end:
+                codes[film] = found.setdefault(tuple(features[start:end]), len(found))
+        self.code = codes
+        members = np.nonzero(codes >= 0)[0]
+        by_set = np.argsort(codes[members], kind="stable")
+        self.ptr = _pointers(codes[members], len(found))
+        self.films_in = members[by_set]
+        self.frequency = np.diff(self.ptr)
+        for features, frequency in (frequencies or {}).items():
+            if features in found:
+                self.frequency[found[features]] = frequency
+        self.idf = np.log(total / np.maximum(self.frequency, 1))
+        # The most a candidate can score with exactly this set: may it pass on that alone?
+        weight, cap, same_weight, same_cap = set_weights
+        self.may_pass = np.zeros(len(found), dtype=bool)
+        for features, code in found.items():
+            shared = float(kind.idf[list(features)].sum())
+            best = min(cap, weight * shared) + min(same_cap, same_weight * float(self.idf[code]))
+            self.may_pass[code] = best >= weights.MIN_SCORE
+        self._union_sizes = {}
+
+    def films(self, code: int) -> np.ndarray:
+        return self.films_in[self.ptr[code] : self.ptr[code + 1]]
+
+    def union_size(self, code: int, kind: _Kind, films: int, features: np.ndarray) -> int:
+        if code not in self._union_sizes:
+            self._union_sizes[code] = kind.union_size(features, films)
+        return self._union_sizes[code]
+
+
+@dataclass(frozen=True)
+class FilmResult:
+    """What FilmRecommendations stores for one film."""
+
+    film_id: int
+    actors: int
+    directors: int
+    genres: int
+    same_genres: int
+    themes: int
+    same_themes: int
+    suggestions: list  # of {"id": film id, "score": float, "reasons": {...}}
+
+
+@dataclass
+class FilmColumns:
+    """The films of an index, ids ascending, one list per column."""
+
+    ids: list = field(default_factory=list)
+    series: list = field(default_factory=list)
+    in_billing_order: list = field(default_factory=list)
+    rating_rank: list = field(default_factory=list)
+    year: list = field(default_factory=list)
+    title: list = field(default_factory=list)
+    original_title: list = field(default_factory=list)
+
+    FIELDS = (
+        "id",
+        "series",
+        "cast_in_billing_order",
+        "rating_rank",
+        "year",
+        "title",
+        "original_title",
+    )
+
+    def add(self, row) -> None:
+        for column, value in zip(self.__dataclass_fields__, row, strict=True):
+            getattr(self, column).append(value)
+
+
+@dataclass(frozen=True)
+class CatalogFigures:
+    """What an index holding part of the catalog must know of the whole of it: how many
+    films there are, how many have each of the film's features, how many have exactly
+    its genres (or themes), and the film's counts."""
+
+    film_total: int
+    frequencies: dict  # kind -> {feature id: films having it}
+    set_frequencies: dict  # kind -> {frozenset of feature ids: films having exactly it}
+    counts: tuple  # (actors, directors, genres, same genres, themes, same themes)
+
+
+class ArrayIndex:
+    def __init__(self, films: FilmColumns, credits, genres, themes, figures=None, title_mates=None):
+        """credits: (film id, person id, role, position) arrays; genres, themes: (film id,
+        feature id) arrays; figures: a CatalogFigures when this is part of the catalog,
+        and title_mates the TitleMates of the catalog around the film."""
+        self.figures = figures
+        self.ids = np.asarray(films.ids, dtype=np.int64)
+        count = self.film_count = len(self.ids)
+        total = max(figures.film_total if figures else count, 1)
+        self.rating_rank = np.asarray(films.rating_rank, dtype=np.float64)
+        self.in_order = np.asarray(films.in_billing_order, dtype=bool)
+        self.year = np.array([NO_YEAR if y is None else y for y in films.year], dtype=np.int64)
+        self.titles = title_mates or TitleMates(
+            films.ids, films.title, films.original_title, weights.MAX_TITLE_MATES
+        )
+
+        names = {}
+        self.series = np.array(
+            [names.setdefault(s, len(names)) if s else -1 for s in films.series], dtype=np.int64
+        )
+        series_films = np.nonzero(self.series >= 0)[0]
+        self._series_order = series_films[np.argsort(self.series[series_films], kind="stable")]
+        self._series_ptr = _pointers(self.series[series_films], len(names))
+
+        frequencies = figures.frequencies if figures else {}
+        film_of, person, role, position = credits
+        film_index = np.searchsorted(self.ids, film_of)
+        self.kinds = {}
+        for role_value, kind in ROLE_KINDS.items():
+            mine = role == role_value
+            self.kinds[kind] = _Kind(
+                count, film_index[mine], person[mine], total, frequencies.get(kind)
+            )
+        # Billing positions of actor credits, in the order of kinds[ACTOR].film_features,
+        # and the factor of each (it depends on the film's billing order).
+        actors = self.kinds[ACTOR]
+        actor_films = film_index[role == Credit.Role.ACTOR][actors.order]
+        actor_positions = position[role == Credit.Role.ACTOR][actors.order]
+        # weights.actor_factor for each distinct (position, in billing order).
+        pairs = actor_positions.astype(np.int64) * 2 + self.in_order[actor_films]
+        distinct, which = np.unique(pairs, return_inverse=True)
+        factors = [weights.actor_factor(int(p) // 2, bool(p % 2)) for p in distinct.tolist()]
+        self.actor_factor = np.array(factors, dtype=np.float64)[which.reshape(-1)]
+        self.actor_position = actor_positions
+        self._film_factor = np.zeros(len(actors.ids), dtype=np.float64)
+        self._film_position = np.zeros(len(actors.ids), dtype=np.int64)
+
+        self.sets = {}
+        for kind, pairs in ((GENRE, genres), (THEME, themes)):
+            film_of, feature = pairs
+            postings = self.kinds[kind] = _Kind(
+                count, np.searchsorted(self.ids, film_of), feature, total, frequencies.get(kind)
+            )
+            set_frequencies = {
+                tuple(np.searchsorted(postings.ids, sorted(ids)).tolist()): n
+                for ids, n in (figures.set_frequencies.get(kind, {}) if figures else {}).items()
+            }
+            self.sets[kind] = _Sets(postings, count, total, SET_WEIGHTS[kind], set_frequencies)
+        self._index_credit_years()
+        self._components = {}  # title group -> its franchises (_linked)
+        self._franchise_of = (None, {})  # the last film's, asked for several times
+
+    @classmethod
+    def load(cls) -> "ArrayIndex":
+        """The whole catalog, in a few streaming queries."""
+        films = FilmColumns()
+        rows = Film.objects.order_by("id").values_list(*FilmColumns.FIELDS)
+        for row in rows.iterator(chunk_size=STREAM_CHUNK):
+            films.add(row)
+        credits = Credit.objects.order_by().values_list("film_id", "person_id", "role", "position")
+        credit_rows = _columns(credits, [np.int64, np.int64, np.int8, np.int32])
+        pairs = []
+        for relation in (Film.genres, Film.themes):
+            column = f"{relation.field.related_model._meta.model_name}_id"
+            through = relation.through.objects
+            rows = through.order_by().values_list("film_id", column)
+            pairs.append(_columns(rows, [np.int64, np.int64]))
+        return cls(films, credit_rows, *pairs)
+
+    def row_of(self, film_id: int) -> int:
+        return int(np.searchsorted(self.ids, film_id))
+
+    # --- One film --------------------------------------------------------------------
+
+    def result(self, film: int) -> FilmResult:
+        """Film number `film` (0 to film_count - 1): counts and suggestions."""
+        counts = self.figures.counts if self.figures else self._counts(film)
+        return FilmResult(int(self.ids[film]), *counts, self._suggestions(film))
+
+    def _counts(self, film: int) -> tuple[int, ...]:
+        count = self.film_count
+        actors, directors = self.kinds[ACTOR].of(film), self.kinds[DIRECTOR].of(film)
+        counts = [
+            self.kinds[ACTOR].union_size(actors, count) - 1 if len(actors) else 0,
+            self.kinds[DIRECTOR].union_size(directors, count) - 1 if len(directors) else 0,
+        ]
+        for kind in (GENRE, THEME):
+            sets, code = self.sets[kind], int(self.sets[kind].code[film])
+            if code < 0:
+                counts += [0, 0]
+                continue
+            features = self.kinds[kind].of(film)
+            counts.append(sets.union_size(code, self.kinds[kind], count, features) - 1)
+            counts.append(int(sets.frequency[code]) - 1)
+        return tuple(counts)
+
+    def _candidates(self, film: int) -> np.ndarray:
+        """Films sharing a selective feature: never a pass over the whole catalog."""
+        parts = []
+        series = int(self.series[film])
+        if series >= 0:
+            members = self._series_order[self._series_ptr[series] : self._series_ptr[series + 1]]
+            if 1 < len(members) <= weights.MAX_GENERATOR_FILMS:
+                parts.append(members)
+        franchise = self._franchise(film)
+        if franchise:
+            parts.append(np.fromiter(franchise, dtype=np.int64, count=len(franchise)))
+        for kind in (DIRECTOR, WRITER, ACTOR, THEME):
+            postings = self.kinds[kind]
+            features = postings.of(film)
+            frequency = postings.frequency[features]
+            generating = features[(frequency > 1) & (frequency <= weights.MAX_GENERATOR_FILMS)]
+            parts += [postings.films(f) for f in generating.tolist()]
+        # Films with exactly the same rare combination of genres (or themes) can pass the
+        # minimum on that alone; common combinations cannot, so they are not looked at.
+        for kind in (GENRE, THEME):
+            sets = self.sets[kind]
+            code = int(sets.code[film])
+            if code >= 0 and 1 < sets.frequency[code] <= weights.MAX_GENERATOR_FILMS:
+                if sets.may_pass[code]:
+                    parts.append(sets.films(code))
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        candidates = _distinct(np.concatenate(parts))
+        return candidates[candidates != film]
+
+    def _shared(self, kind: str, film: int, candidates: np.ndarray):
+        """(candidate row, feature, position in film_features) of every feature a
+        candidate shares with the film."""
+        postings = self.kinds[kind]
+        mine = postings.of(film)
+        if not len(mine):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        starts, ends = postings.feature_ptr[mine], postings.feature_ptr[mine + 1]
+        if int((ends - starts).sum()) <= len(candidates) * postings.mean_per_film:
+            # From the film's features to their films: a director's or an actor's films
+            # are fewer than the candidates' people.
+            owners, positions = _ranges(starts, ends)
+            films = postings.feature_films[positions]
+            rows = np.searchsorted(candidates, films)
+            found = rows < len(candidates)
+            found[found] = candidates[rows[found]] == films[found]
+            rows, features = rows[found], mine[owners[found]]
+            return rows, features, postings.film_position[positions[found]]
+        # From the candidates to their features: "Drama" has more films than the
+        # candidates have genres.
+        rows, positions = _ranges(postings.film_ptr[candidates], postings.film_ptr[candidates + 1])
+        features = postings.film_features[positions]
+        postings.mark[mine] = True
+        shared = postings.mark[features]
+        postings.mark[mine] = False
+        return rows[shared], features[shared], positions[shared]
+
+    def _suggestions(self, film: int) -> list[dict]:
+        candidates = self._candidates(film)
+        n = len(candidates)
+        if not n:
+            return []
+        score = np.zeros(n, dtype=np.float64)
+        shared = {}
+        for kind, weight, cap in (
+            (DIRECTOR, weights.DIRECTOR_WEIGHT, weights.DIRECTOR_CAP),
+            (WRITER, weights.WRITER_WEIGHT, weights.WRITER_CAP),
+        ):
+            rows, features, _ = shared[kind] = self._shared(kind, film, candidates)
+            if len(rows):
+                sums = np.bincount(rows, weights=self.kinds[kind].idf[features], minlength=n)
+                has = np.bincount(rows, minlength=n) > 0
+                score += np.where(has, np.minimum(cap, weight * sums), 0.0)
+
+        actors = self.kinds[ACTOR]
+        rows, features, positions = shared[ACTOR] = self._shared(ACTOR, film, candidates)
+        if len(rows):
+            mine = actors.of(film)
+            own = slice(actors.film_ptr[film], actors.film_ptr[film + 1])
+            self._film_factor[mine] = self.actor_factor[own]
+            factor = (self._film_factor[features] + self.actor_factor[positions]) / 2
+            terms = weights.ACTOR_WEIGHT * factor * actors.idf[features]
+            totals = np.bincount(rows, weights=terms, minlength=n)
+            has = np.bincount(rows, minlength=n) > 0
+            score += np.where(has, np.minimum(weights.ACTOR_CAP, totals), 0.0)
+
+        # What the two films share besides people: a namesake shares nothing else.
+        besides_people = np.zeros(n, dtype=np.float64)
+        has = {}
+        same_set = {}
+        for kind in (GENRE, THEME):
+            weight, cap, same_weight, same_cap = SET_WEIGHTS[kind]
+            rows, features, _ = shared[kind] = self._shared(kind, film, candidates)
+            has[kind] = np.bincount(rows, minlength=n) > 0
+            same_set[kind] = np.zeros(n, dtype=bool)
+            if not len(rows):
+                continue
+            sums = np.bincount(rows, weights=self.kinds[kind].idf[features], minlength=n)
+            besides_people += np.where(has[kind], np.minimum(cap, weight * sums), 0.0)
+            sets = self.sets[kind]
+            code = int(sets.code[film])
+            same = same_set[kind] = has[kind] & (sets.code[candidates] == code)
+            besides_people += np.where(
+                same, min(same_cap, same_weight * float(sets.idf[code])), 0.0
+            )
+        score += besides_people
+
+        people = self._people_shared(shared, n)
+        series, inferred = self._series(film, candidates)
+        score += np.where(series | inferred, weights.SERIES_BONUS, 0.0)
+        score = np.round(score, 4)  # so that the order never depends on summation order
+        directed = np.bincount(shared[DIRECTOR][0], minlength=n) > 0
+        self._drop_namesakes(
+            film, candidates, score, people, besides_people, series | inferred | directed
+        )
+
+        directors = shared[DIRECTOR][0], self.kinds[DIRECTOR].ids[shared[DIRECTOR][1]]
+        chosen = self._ranked(film, candidates, score, series | inferred, people, directors)
+        return self._with_reasons(film, candidates, chosen, shared, series, inferred, same_set)
+
+    def _franchise(self, film) -> dict[int, str]:
+        """{row: series name} of the films of the film's inferred series: title mates
+        linked to it by confirmed pairs (weights.title_series_confirmed), directly or
+        through other films of the same title group."""
+        if self._franchise_of[0] == film:
+            return self._franchise_of[1]
+        film_id = int(self.ids[film])
+        found = {}
+        for group, name, members in self.titles.groups_of(film_id):
+            if group not in self._components:
+                self._components[group] = self._linked(members)
+            component = self._components[group]
+            label = component.get(film_id)
+            for member, other in component.items():
+                if other == label and member != film_id:
+                    found.setdefault(int(np.searchsorted(self.ids, member)), name)
+        self._franchise_of = (film, found)
+        return found
+
+    def _linked(self, members: dict) -> dict[int, int]:
+        """{member id: component} of a title group: members in one component are one
+        franchise, linked by confirmed pairs."""
+        films = sorted(members)
+        rows = np.searchsorted(self.ids, films).tolist()
+        people = [
+            {int(p) for kind in PEOPLE for p in self.kinds[kind].ids[self.kinds[kind].of(r)]}
+            for r in rows
+        ]
+        themes = [set(self.kinds[THEME].of(r).tolist()) for r in rows]
+        genres = [set(self.kinds[GENRE].of(r).tolist()) for r in rows]
+        parent = list(range(len(films)))
+
+        def root(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        # Films whose title only goes on from the group's stem are linked through films of
+        # that stem, not to one another: "Star Wars" and "Star Trek" both go on from "Star!".
+        anchors = [i for i, film in enumerate(films) if members[film]]
+        for i in anchors:
+            for j in range(len(films)):
+                if i == j or (j < i and members[films[j]]) or root(i) == root(j):
+                    continue
+                strength = self.titles.strength(members, films[i], films[j])
+                shared_genres = len(genres[i] & genres[j])
+                if weights.title_series_confirmed(
+                    close=strength == CLOSE,
+                    loose=strength == LOOSE,
+                    person=bool(people[i] & people[j]),
+                    theme=bool(themes[i] & themes[j]),
+                    genres_agree=shared_genres * 2 > min(len(genres[i]), len(genres[j])),
+                    without_genres=not genres[i] or not genres[j],
+                ):
+                    parent[root(i)] = root(j)
+        return {film: root(i) for i, film in enumerate(films)}
+
+    def _people_shared(self, shared, n) -> tuple[np.ndarray, np.ndarray]:
+        """(candidate row, person id) of every person a candidate shares with the film,
+        once each whatever their roles, sorted by row."""
+        rows = np.concatenate([shared[kind][0] for kind in PEOPLE])
+        ids = np.concatenate([self.kinds[kind].ids[shared[kind][1]] for kind in PEOPLE])
+        order = np.lexsort((ids, rows))
+        rows, ids = rows[order], ids[order]
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (ids[1:] != ids[:-1])
+        return rows[first], ids[first]
+
+    def _series(self, film, candidates) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates of the film's series as the catalog gives it, and candidates of a
+        series inferred from the titles (_franchise)."""
+        n = len(candidates)
+        mine = int(self.series[film])
+        theirs = self.series[candidates]
+        series = (theirs == mine) if mine >= 0 else np.zeros(n, dtype=bool)
+        inferred = np.zeros(n, dtype=bool)
+        franchise = self._franchise(film)
+        if franchise:
+            inferred[np.searchsorted(candidates, sorted(franchise))] = True
+            # A series the catalog gives always wins: two films of two named series are
+            # not one franchise, whatever their titles.
+            inferred &= ~series & ~((theirs >= 0) & (mine >= 0))
+        return series, inferred
+
+    def _drop_namesakes(self, film, candidates, score, people, besides_people, spared):
+        """A suggestion made by one shared writer or actor alone, across a gap of years in
+        which that person has no film at all, is most likely two people of one name
+        (weights.NAMESAKE_GAP_YEARS): its score goes to 0. `spared`: series, and films of
+        a shared director."""
+        year = int(self.year[film])
+        if year == NO_YEAR:
+            return
+        rows, person_ids = people
+        limit = weights.MAX_SUGGESTIONS
+        alone = np.bincount(rows, minlength=len(candidates)) == 1
+        suspects = np.nonzero(
+            alone
+            & (score >= weights.MIN_SCORE)
+            & ~spared
+            & (besides_people < weights.NAMESAKE_OTHER_EVIDENCE)
+            & (np.abs(self.year[candidates] - year) >= weights.NAMESAKE_GAP_YEARS)
+            & (self.year[candidates] != NO_YEAR)
+        )[0]
+        if not len(suspects):
+            return
+        person_of = dict(zip(rows.tolist(), person_ids.tolist(), strict=True))
+        # Only suspects that would be stored are looked at; dropping one lets another in.
+        looked_at = np.zeros(len(candidates), dtype=bool)
+        while True:
+            kept = score[score >= weights.MIN_SCORE]
+            cut = (
+                np.partition(kept, len(kept) - limit)[len(kept) - limit]
+                if len(kept) > limit
+                else weights.MIN_SCORE
+            )
+            suspects = suspects[~looked_at[suspects]]
+            now = suspects[score[suspects] >= cut]
+            if not len(now):
+                return
+            looked_at[now] = True
+            for row in now.tolist():
+                other = int(self.year[candidates[row]])
+                low, high = min(year, other), max(year, other)
+                years = [y for y in self._credit_years(person_of[row]).tolist() if low <= y <= high]
+                gaps = (b - a for a, b in pairwise(years))
+                if max(gaps, default=0) >= weights.NAMESAKE_GAP_YEARS:
+                    score[row] = 0.0
+
+    def _credit_years(self, person_id: int) -> np.ndarray:
+        """The distinct years of a person's films, in every role, sorted."""
+        at = int(np.searchsorted(self._people, person_id))
+        return self._people_years[self._people_ptr[at] : self._people_ptr[at + 1]]
+
+    def _index_credit_years(self) -> None:
+        """Every person's distinct film years, as sparse rows (for _credit_years)."""
+        people, years = [], []
+        for kind in PEOPLE:
+            postings = self.kinds[kind]
+            people.append(np.repeat(postings.ids, postings.frequency_here))
+            years.append(self.year[postings.feature_films])
+        people, years = np.concatenate(people), np.concatenate(years)
+        dated = years != NO_YEAR
+        people, years = people[dated], years[dated]
+        order = np.lexsort((years, people))
+        people, years = people[order], years[order]
+        first = np.ones(len(people), dtype=bool)
+        first[1:] = (people[1:] != people[:-1]) | (years[1:] != years[:-1])
+        people, self._people_years = people[first], years[first]
+        self._people, codes = np.unique(people, return_inverse=True)
+        self._people_ptr = _pointers(codes.reshape(-1), len(self._people))
+
+    def _ranked(
+        self, film, candidates, score, series, people, directors
+    ) -> list[tuple[int, float]]:
+        """The (row, score) pairs to store, in order: the film's series first, nearest in
+        time first; then the rest, best first, mixed on the first page (weights.py)."""
+        limit = weights.MAX_SUGGESTIONS
+        rows = np.nonzero(score >= weights.MIN_SCORE)[0]
+        in_series, others = rows[series[rows]], rows[~series[rows]]
+        if len(others) > limit:
+            cut = np.partition(score[others], len(others) - limit)[len(others) - limit]
+            others = others[score[others] >= cut]
+        year = int(self.year[film])
+        years = self.year[candidates]
+        far = np.iinfo(np.int64).max
+        apart = np.where((years == NO_YEAR) | (year == NO_YEAR), far, np.abs(years - year))
+        rating = self.rating_rank[candidates]
+        # Ties: better rated first, then the older id, so the order never depends on chance.
+        in_series = in_series[
+            np.lexsort(
+                (candidates[in_series], -rating[in_series], -score[in_series], apart[in_series])
+            )
+        ]
+        others = others[np.lexsort((candidates[others], -rating[others], -score[others]))]
+        ranked = in_series.tolist()
+        ranked += _mixed(
+            others.tolist(), people, directors, places=max(0, weights.FIRST_PAGE - len(ranked))
+        )
+        return [(row, float(score[row])) for row in ranked[:limit]]
+
+    def _with_reasons(self, film, candidates, chosen, shared, series, inferred, same_set):
+        """The chosen candidates as stored suggestions, with their reasons: shared people,
+        genres and themes by id, sorted (actors in the film's billing order)."""
+        if not chosen:
+            return []
+        picked = np.zeros(len(candidates), dtype=bool)
+        picked[[row for row, _ in chosen]] = True
+        # Every shared feature of the chosen candidates, ordered by candidate, then kind,
+        # then as listed: one pass builds the reasons.
+        rows, kinds, keys, ids = [], [], [], []
+        for number, kind in enumerate(_REASON_KINDS):
+            found_rows, features, _ = shared[kind]
+            keep = picked[found_rows]
+            found_rows, features = found_rows[keep], features[keep]
+            feature_ids = self.kinds[kind].ids[features]
+            key = feature_ids
+            if kind == ACTOR:
+                # In this film's billing order, leads first (then by id).
+                actors = self.kinds[ACTOR]
+                own = slice(actors.film_ptr[film], actors.film_ptr[film + 1])
+                self._film_position[actors.of(film)] = self.actor_position[own]
+                key = (self._film_position[features] << 40) + feature_ids
+            rows.append(found_rows)
+            kinds.append(np.full(len(found_rows), number))
+            keys.append(key)
+            ids.append(feature_ids)
+        rows, kinds, keys, ids = map(np.concatenate, (rows, kinds, keys, ids))
+        order = np.lexsort((keys, kinds, rows))
+
+        reasons_of = {
+            row: self._series_reason(film, candidates, row, series, inferred) for row, _ in chosen
+        }
+        listed = None
+        previous_row, previous_kind = -1, -1
+        for row, number, feature_id in zip(
+            rows[order].tolist(), kinds[order].tolist(), ids[order].tolist(), strict=True
+        ):
+            if row != previous_row:
+                previous_row, previous_kind = row, -1
+            if number != previous_kind:
+                kind = _REASON_KINDS[number]
+                listed = reasons_of[row][kind] = []
+                if kind in same_set and same_set[kind][row]:
+                    reasons_of[row][f"same_{kind}"] = True
+                previous_kind = number
+            listed.append(feature_id)
+
+        films = self.ids[candidates[[row for row, _ in chosen]]].tolist()
+        return [
+            {"id": film_id, "score": score, "reasons": reasons_of[row]}
+            for film_id, (row, score) in zip(films, chosen, strict=True)
+        ]
+
+    def _series_reason(self, film, candidates, row, series, inferred) -> dict:
+        if series[row]:
+            return {SERIES: True}
+        if inferred[row]:
+            return {INFERRED_SERIES: self._franchise(film)[int(candidates[row])]}
+        return {}
+
+
+_REASON_KINDS = (DIRECTOR, WRITER, ACTOR, GENRE, THEME)
+
+
+def _mixed(ranked: list[int], people, directors, places: int) -> list[int]:
+    """`ranked` with its first `places` mixed: a film goes to a later place while it would
+    make one person the link of more than weights.MOST_FROM_ONE_PERSON of them. A film
+    comes through the directors it shares, or else through the one person it shares."""
+    if places <= 0 or not ranked:
+        return ranked
+    director_rows, director_ids = (a.tolist() for a in directors)
+    people_rows, people_ids = people
+    alone = np.bincount(people_rows, minlength=max(ranked) + 1) == 1
+
+    def links_of(rows) -> dict[int, list[int]]:
+        rows = set(rows)
+        through = {row: [] for row in rows}
+        for row, person in zip(director_rows, director_ids, strict=True):
+            if row in rows:
+                through[row].append(person)
+        for row in rows:
+            if not through[row] and alone[row]:
+                through[row].append(int(people_ids[np.searchsorted(people_rows, row)]))
+        return through
+
+    # Most first pages are mixed already: nothing to move.
+    through = links_of(ranked[:places])
+    counted = Counter(person for persons in through.values() for person in persons)
+    if all(n <= weights.MOST_FROM_ONE_PERSON for n in counted.values()):
+        return ranked
+    through = links_of(ranked)
+    placed, links = [], {}
+    remaining = list(ranked)
+    while remaining and len(placed) < places:
+        # The best film left that keeps every person within the limit; if every film left
+        # comes through a person placed enough already, the best of them.
+        position = next(
+            (
+                position
+                for position, row in enumerate(remaining)
+                if all(links.get(p, 0) < weights.MOST_FROM_ONE_PERSON for p in through[row])
+            ),
+            0,
+        )
+        row = remaining.pop(position)
+        placed.append(row)
+        for person in through[row]:
+            links[person] = links.get(person, 0) + 1
+    return placed + remaining
+
+
+def _columns(rows, dtypes) -> list[np.ndarray]:
+    """A values_list queryset streamed into one numpy array per column."""
+    dtype = np.dtype([(f"c{i}", t) for i, t in enumerate(dtypes)])
+    table = np.fromiter(rows.iterator(chunk_size=STREAM_CHUNK), dtype=dtype)
+    return [table[name] for name in dtype.names]

@@ -4,9 +4,13 @@
   films are suggested, and how high (recall within all suggestions and within the first
   10; mean rank).
 - Same series: the same for films of one series.
+- Franchises: the same for a list of franchises written by hand (by catalog ids), which
+  tells how the ranking does on a catalog that names no series: recall of franchise mates
+  within the first 10, and the share of films with at least one mate there.
 - Sanity: films suggesting themselves or the same film twice (must be 0), and coverage.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from statistics import mean
@@ -56,7 +60,45 @@ def _group_recall(groups: dict, suggestions: dict) -> GroupRecall:
     return result
 
 
-def evaluate() -> dict:
+def franchise_report(franchises: list[dict], suggestions: dict) -> dict:
+    """Recall of franchise mates in the first 10 suggestions, over the films of a
+    hand-made list present in the catalog. `franchises`: [{"name", "films": [{"id"}]}]."""
+    ids = dict(Film.objects.values_list("external_id", "id"))
+    mates, names = {}, {}
+    for franchise in franchises:
+        films = {ids[film["id"]] for film in franchise["films"] if film["id"] in ids}
+        for film in films:
+            mates[film] = films - {film}
+            names[film] = franchise["name"]
+    recall = _group_recall(mates, suggestions)
+    with_a_mate = [
+        film
+        for film, others in mates.items()
+        if others and film in suggestions and others & set(suggestions[film][:10])
+    ]
+    # The franchises that lose most places, to see where the ranking fails.
+    missed = defaultdict(int)
+    for film, others in mates.items():
+        places = min(10, len(others))
+        missed[names[film]] += places - len(others & set(suggestions.get(film, [])[:10]))
+    return {
+        "franchises": len(franchises),
+        **recall.as_dict(),
+        "films_with_a_mate_in_top10": (
+            round(len(with_a_mate) / recall.films, 3) if recall.films else None
+        ),
+        "most_missed": dict(
+            sorted(((n, m) for n, m in missed.items() if m), key=lambda x: -x[1])[:10]
+        ),
+    }
+
+
+def read_franchises(path) -> list[dict]:
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)["franchises"]
+
+
+def evaluate(franchises: list[dict] | None = None) -> dict:
     suggestions = {
         film_id: [s["id"] for s in stored]
         for film_id, stored in FilmRecommendations.objects.values_list("film_id", "suggestions")
@@ -98,4 +140,5 @@ def evaluate() -> dict:
         "suggestions_with_the_same_title_and_year": same_title_and_year,
         "same_director": _group_recall(same_director, suggestions).as_dict(),
         "same_series": _group_recall(same_series, suggestions).as_dict(),
+        **({"franchises": franchise_report(franchises, suggestions)} if franchises else {}),
     }

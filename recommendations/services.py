@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from films import whole_pages
 from films.models import Credit, Film, Person
-from recommendations.arrays import ArrayIndex, FilmResult
-from recommendations.engine import FilmFeatures, counts_for, similar_films
-from recommendations.index import FilmNeighbourhood
+from recommendations.engine import ArrayIndex, FilmResult
+from recommendations.index import neighbourhood
 from recommendations.models import FilmRecommendations
 
 WRITE_BATCH = 500
@@ -21,23 +20,6 @@ WRITE_BATCH = 500
 BUILD_CHUNK = 2000
 # Below this a build runs in one process: forking is not worth it.
 PARALLEL_FILMS = 20_000
-
-
-def _row(film: FilmFeatures, index, built_at) -> FilmRecommendations:
-    """One film's row from the engine (a rebuild after an edit); a full build makes the
-    same FilmResult from arrays."""
-    counts = counts_for(film, index)
-    result = FilmResult(
-        film_id=film.id,
-        actors=counts.actors,
-        directors=counts.directors,
-        genres=counts.genres,
-        same_genres=counts.same_genres,
-        themes=counts.themes,
-        same_themes=counts.same_themes,
-        suggestions=[s.as_json() for s in similar_films(film, index)],
-    )
-    return _stored(result, built_at)
 
 
 SAVED_FIELDS = [
@@ -98,7 +80,7 @@ def build_all(
     `workers` processes (by default one per CPU for a large catalog)."""
     index = ArrayIndex.load()
     built_at = timezone.now()
-    films = index.film_total
+    films = index.film_count
     chunks = [(start, min(start + BUILD_CHUNK, films)) for start in range(0, films, BUILD_CHUNK)]
     if workers is None:
         workers = (os.cpu_count() or 1) if films >= PARALLEL_FILMS else 1
@@ -194,8 +176,8 @@ def film_edited(film_id: int, people_before: set[int]) -> None:
 
 def rebuild_film(film_id: int) -> FilmRecommendations:
     """Rebuild one film's suggestions now (after an edit), reading only what it needs."""
-    index = FilmNeighbourhood(film_id)
-    row = _row(index.film, index, timezone.now())
+    index, film = neighbourhood(film_id)
+    row = _stored(index.result(film), timezone.now())
     with transaction.atomic():
         _save([row])
         whole_pages.films_changed([film_id])
@@ -300,6 +282,8 @@ def _named_reasons(reasons: dict, names: dict, film: Film) -> dict:
             named[key] = [names[key][i] for i in value if i in names[key]]
         elif key == "series":
             named[key] = film.series
+        elif key == "inferred_series":
+            named[key] = value
         else:
             named[key] = value
     return named

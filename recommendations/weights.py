@@ -5,8 +5,31 @@ a director with 10 films in 17,000 gives idf 7.4, "Drama" (40% of films) gives 0
 kind's total is capped so that no single kind (a huge shared cast, say) drowns the others.
 """
 
-# Films of the same series or franchise come first, whatever else they share.
+# Films of the same series or franchise come first, whatever else they share; among them,
+# the nearest in time first (a long series fills the first page with its neighbours).
 SERIES_BONUS = 100.0
+
+# Most catalogs name no series, so franchises are also read from titles
+# (recommendations/franchises.py): "Toy Story 3" is a close title mate of "Toy Story", "Alien
+# Resurrection" and "Revenge of the Pink Panther" loose ones of "Alien" and "The Pink
+# Panther". A title is no proof ("Halloween Party" is not a Halloween film), so the two
+# films must share something else too.
+# A title group larger than this is a common word, not a franchise ("Love ..."): the largest
+# franchises hold about 35 films (Godzilla, Carry On).
+MAX_TITLE_MATES = 60
+
+
+def title_series_confirmed(*, close, loose, person, theme, genres_agree, without_genres):
+    """Are two title mates one franchise? Close ones ("Alien 3") must share a person, a
+    theme, or most of their genres (more than half of the shorter list); loose ones
+    ("Alien Resurrection", or the very same title: a remake or a namesake) a person, and
+    most of their genres where both have genres ("Alien Autopsy" shares one actor's cameo
+    and one genre of two with "Alien"). Works on numpy arrays of booleans, one per
+    candidate."""
+    return (close & (person | theme | genres_agree)) | (
+        loose & person & (genres_agree | without_genres)
+    )
+
 
 # A shared director is the strongest sign of a similar film: style, themes, period.
 DIRECTOR_WEIGHT = 1.0
@@ -36,6 +59,26 @@ THEME_WEIGHT = 0.8
 THEME_CAP = 8.0
 SAME_THEMES_WEIGHT = 0.6
 SAME_THEMES_CAP = 4.0
+
+# Without ids for people (many catalogs, the demo one included), two people of one name are
+# one person. A suggestion made by one shared writer or actor alone, with nothing else in
+# common (a broad genre at most: less than this much of the score) ...
+NAMESAKE_OTHER_EVIDENCE = 1.0
+# ... across a gap of this many years in which that person has no film at all, is taken
+# for two people of one name and dropped. A working life seldom has such a hole; a
+# namesake's films start on the far side of it. Directors are spared: two directors of one
+# name are rare, and some great ones paused for decades (Terrence Malick, 1978 to 1998).
+NAMESAKE_GAP_YEARS = 8
+
+# The first page of suggestions (the film page shows this many) mixes its reasons: outside
+# a series, at most this many of it come through one person: the director the two films
+# share, or else the one person they share, so that a director's other films do not hide
+# the films of the cast. The next place goes to the best film linked by something else;
+# the full list keeps every suggestion, in score order after. Films sharing several
+# actors or writers are not held back: a franchise with no series named shares its
+# regulars under many directors (the James Bond films).
+FIRST_PAGE = 10
+MOST_FROM_ONE_PERSON = FIRST_PAGE // 2
 
 # Below this a film is not a suggestion: sharing only "Drama" scores 0.45, sharing one
 # supporting actor of 200 films about 1.0; one shared director or lead actor passes.

@@ -1,0 +1,193 @@
+"""Franchises read from titles, for the many catalogs that name no series.
+
+"Alien", "Aliens", "Alien 3" and "Alien: Covenant" reduce to one *stem* ("alien"): the
+title folded as search folds it, without a leading article, a subtitle after a colon or a
+dash, numbers and roman numerals at the end ("Part II", "3D", "Eleven"), or plural "s".
+Films of one stem are *close* title mates ("Toy Story 3" and "Toy Story"). A film whose
+whole title starts with another's stem is a *loose* title mate ("Alien Resurrection",
+"Halloween H20: 20 Years Later", "Dumb and Dumberer" after "Dumb and Dumber"), or ends
+with it ("Revenge of the Pink Panther", "Escape from the Planet of the Apes"); so are two
+titles that both go on from one stem ("Godzilla vs. Gigan", "King Kong vs. Godzilla").
+
+A title alone proves nothing ("Halloween Party" is not a Halloween film), so the engine
+makes title mates a series only when they share something else as well
+(`recommendations.weights.title_series_confirmed`), directly or through other films of the
+group: "Rise of the Planet of the Apes" shares no one with the 1968 film, but its sequel
+does with the 2001 remake, which does with the original.
+"""
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from films.text import searchable
+
+CLOSE, LOOSE = 1, 2
+
+# A subtitle follows a colon, or a dash between spaces: "Star Wars: Episode IV – A New Hope".
+SUBTITLE = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
+# Leading articles of the catalog's usual languages; not "die", as in "Die Hard".
+ARTICLES = frozenset("the a an le la les l un une der das ein eine el los las il lo gli".split())
+ROMAN = re.compile(r"^(?=[ivxl])l?x{0,3}(ix|iv|v?i{0,3})$")
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen".split()
+)
+SEQUEL_WORDS = frozenset("part chapter episode vol volume partie chapitre teil".split())
+# A stem this short ("it", "up") says too little to find mates by prefix.
+MIN_PREFIX_LENGTH = 4
+
+
+def _is_number(token: str) -> bool:
+    return (
+        token.isdigit()
+        or (token[:-1].isdigit() and token[-1] == "d")  # "Step Up 3D"
+        or bool(ROMAN.match(token))
+        or token in NUMBER_WORDS
+    )
+
+
+def _singular(token: str) -> str:
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def _words(text: str) -> list[str]:
+    words = searchable(text.replace("&", " and ")).split()
+    if len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    return words
+
+
+def _without_numbers(words: list[str]) -> list[str]:
+    """Numbers and "Part II" off the end, but never the whole title ("Seven", "1917")."""
+    while len(words) > 1 and _is_number(words[-1]):
+        words = words[:-1]
+        if len(words) > 1 and words[-1] in SEQUEL_WORDS:
+            words = words[:-1]
+    return words
+
+
+@dataclass(frozen=True)
+class TitleStem:
+    stem: str  # what close mates share
+    whole: str  # the whole title, folded the same way: what a loose mate starts with
+    exact: str  # the title as search folds it: the very same title is a remake's
+    name: str  # the stem as the title writes it, to name the series: "Toy Story"
+    # May the stem begin other titles? Not a one-word head cut from a subtitle:
+    # "Mission: Impossible" is no prefix of "Mission to Mars".
+    prefixes: bool
+
+
+def title_stem(title: str) -> TitleStem | None:
+    head, *subtitle = SUBTITLE.split(title.strip(), maxsplit=1)
+    original = head.split()
+    words = _without_numbers(_words(head))
+    if not words:
+        return None
+    # The same words in the title's own spelling, for the name.
+    kept = len(original) - (len(_words(head)) - len(words))
+    name = " ".join(original[:kept]).strip(" ,:;-") or head
+    if subtitle and len(words) == 1:  # "Mission: Impossible III" names "Mission: Impossible"
+        tokens = subtitle[0].split()
+        while len(tokens) > 1 and _is_number(searchable(tokens[-1])):
+            tokens.pop()
+        name = f"{name}: {' '.join(tokens)}"
+    stem = " ".join(_singular(w) for w in words)
+    rest = _words(subtitle[0]) if subtitle else []
+    whole = " ".join(_singular(w) for w in _without_numbers(words + rest))
+    prefixes = len(stem) >= MIN_PREFIX_LENGTH and (not subtitle or len(words) > 1)
+    return TitleStem(stem=stem, whole=whole, exact=searchable(title), name=name, prefixes=prefixes)
+
+
+def title_stems(title: str, original_title: str = "") -> list[TitleStem]:
+    stems = [title_stem(title)]
+    if original_title and original_title != title:
+        stems.append(title_stem(original_title))
+    unique = {s.stem + "\0" + s.whole: s for s in stems if s is not None}
+    return list(unique.values())
+
+
+def search_word(title: str) -> str | None:
+    """The first word of the title's stem as search stores it: every title mate holds it
+    (`films.text.searchable`), so a query for it finds a superset of the mates."""
+    stem = title_stem(title)
+    return stem.stem.split()[0] if stem else None
+
+
+class TitleMates:
+    """The title mates of every film of a list, by film id.
+
+    Each stem that some film's title reduces to gathers a group: the films of that stem
+    (close mates of one another) and, where the stem may begin other titles, the films
+    whose title goes on from it or ends with it (loose mates of all the group): "Godzilla"
+    gathers "Godzilla Raids Again", "Godzilla vs. Gigan" and "King Kong vs. Godzilla".
+    Groups are found by sorting and hashing, never by comparing all pairs.
+    """
+
+    def __init__(self, ids, titles, original_titles, most: int):
+        """`most`: a group larger than this is a common word, not a franchise ("Love")."""
+        self._stems = {
+            film: title_stems(title, original)
+            for film, title, original in zip(ids, titles, original_titles, strict=True)
+        }
+        by_stem = defaultdict(list)
+        wholes = []
+        for film, stems in self._stems.items():
+            for stem in stems:
+                by_stem[stem.stem].append(film)
+                wholes.append((stem.whole, film))
+        wholes.sort()
+        keys = [whole for whole, _ in wholes]
+        anchors = {stem.stem for stems in self._stems.values() for stem in stems if stem.prefixes}
+        # Titles that end with an anchor: "revenge of the pink panther", "pink panther".
+        ending_with = defaultdict(set)
+        for whole, film in wholes:
+            words = whole.split()
+            for first in range(1, len(words)):
+                suffix = " ".join(words[first:])
+                if suffix in anchors:
+                    ending_with[suffix].add(film)
+        self.groups = []  # (name, {film: its stem in the group, or "" if it goes on})
+        self._groups_of = defaultdict(list)
+        for stem, films in by_stem.items():
+            members = dict.fromkeys(films, stem)
+            if stem in anchors:
+                start = bisect.bisect_left(keys, stem)
+                end = bisect.bisect_left(keys, stem + "\uffff", lo=start)
+                for whole, film in wholes[start:end]:
+                    if _continues(whole, stem):
+                        members.setdefault(film, "")
+                for film in ending_with.get(stem, ()):
+                    members.setdefault(film, "")
+            if 1 < len(members) <= most:
+                names = [s.name for film in films for s in self._stems[film] if s.stem == stem]
+                self.groups.append((min(names, key=len), members))
+                for film in members:
+                    self._groups_of[film].append(len(self.groups) - 1)
+
+    def groups_of(self, film) -> list[tuple[int, str, dict]]:
+        """The groups of a film: (number, name, {member id: its stem in the group, or
+        ""})."""
+        return [(group, *self.groups[group]) for group in self._groups_of.get(film, ())]
+
+    def strength(self, members: dict, film, mate) -> int:
+        """CLOSE when both have the group's stem and their titles differ (the very same
+        title is a remake's or a namesake's), else LOOSE."""
+        mine = members[film]
+        close = mine and mine == members[mate] and not self._same_title(film, mate)
+        return CLOSE if close else LOOSE
+
+    def _same_title(self, film, mate) -> bool:
+        exact = {s.exact for s in self._stems[film]}
+        return any(s.exact in exact for s in self._stems[mate])
+
+
+def _continues(whole: str, prefix: str) -> bool:
+    """Does a title go on from the prefix? "alien resurrection" from "alien", "dumb and
+    dumberer" from "dumb and dumber"; one word must end where it does ("alienated" does not
+    go on from "alien")."""
+    if not whole.startswith(prefix) or whole == prefix:
+        return False
+    return whole[len(prefix)] == " " or " " in prefix
