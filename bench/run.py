@@ -50,8 +50,8 @@ ALL_ANSWERED = "BENCH-ALL-ANSWERED"  # what wrk.lua prints when each path is ans
 LOAD_PER_WORKER = 1
 WORKER_RSS_TARGET_MB = 150
 IMPORT_TARGET_S = 5 * 60
-BUILD_TARGET_S = 15 * 60
-BUILD_MEMORY_TARGET_MB = 4 * 1024
+BUILD_TARGET_S = 10 * 60
+BUILD_MEMORY_TARGET_MB = 2 * 1024
 
 
 class BenchError(Exception):
@@ -542,8 +542,8 @@ def check_targets(results: dict) -> dict:
     )
     if results["films"] >= 300_000:
         checks["import < 5 min"] = results["import"]["seconds"] < IMPORT_TARGET_S
-        checks["build < 15 min"] = results["build"]["seconds"] < BUILD_TARGET_S
-        checks["build memory < 4 GB"] = results["build"]["peak_memory_mb"] < BUILD_MEMORY_TARGET_MB
+        checks["build < 10 min"] = results["build"]["seconds"] < BUILD_TARGET_S
+        checks["build memory < 2 GB"] = results["build"]["peak_memory_mb"] < BUILD_MEMORY_TARGET_MB
     return checks
 
 

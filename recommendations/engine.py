@@ -15,7 +15,7 @@ Memory: a few arrays of the size of the credits (about 150 MB for 300,000 films)
 with the worker processes a build forks.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from films.models import Credit, Film
 from recommendations import weights
-from recommendations.franchises import CLOSE, LOOSE, TitleMates
+from recommendations.franchises import TitleMates
 
 # Kinds of shared features, as they appear in stored reasons.
 DIRECTOR, WRITER, ACTOR, GENRE, THEME, SERIES = (
@@ -502,20 +502,21 @@ class ArrayIndex:
             return self._franchise_of[1]
         film_id = int(self.ids[film])
         found = {}
-        for group, name, members in self.titles.groups_of(film_id):
+        for group, members in self.titles.groups_of(film_id):
             if group not in self._components:
                 self._components[group] = self._linked(members)
-            component = self._components[group]
-            label = component.get(film_id)
-            for member, other in component.items():
-                if other == label and member != film_id:
-                    found.setdefault(int(np.searchsorted(self.ids, member)), name)
+            franchises = self._components[group]
+            mine = franchises[film_id]
+            for member, theirs in franchises.items():
+                if theirs == mine and member != film_id:
+                    found.setdefault(int(np.searchsorted(self.ids, member)), mine[1])
         self._franchise_of = (film, found)
         return found
 
-    def _linked(self, members: dict) -> dict[int, int]:
-        """{member id: component} of a title group: members in one component are one
-        franchise, linked by confirmed pairs."""
+    def _linked(self, members: dict) -> dict[int, tuple[int, str]]:
+        """{member id: (franchise, name)} of a title group: members of one franchise are
+        linked by confirmed pairs (weights.title_series_confirmed), directly or through
+        other members."""
         films = sorted(members)
         rows = np.searchsorted(self.ids, films).tolist()
         people = [
@@ -532,25 +533,35 @@ class ArrayIndex:
                 i = parent[i]
             return i
 
-        # Films whose title only goes on from the group's stem are linked through films of
-        # that stem, not to one another: "Star Wars" and "Star Trek" both go on from "Star!".
-        anchors = [i for i, film in enumerate(films) if members[film]]
-        for i in anchors:
-            for j in range(len(films)):
-                if i == j or (j < i and members[films[j]]) or root(i) == root(j):
-                    continue
-                strength = self.titles.strength(members, films[i], films[j])
-                shared_genres = len(genres[i] & genres[j])
-                if weights.title_series_confirmed(
-                    close=strength == CLOSE,
-                    loose=strength == LOOSE,
-                    person=bool(people[i] & people[j]),
+        for i in range(len(films)):
+            for j in range(i + 1, len(films)):
+                if root(i) != root(j) and weights.title_series_confirmed(
+                    self.titles.strength(members, films[i], films[j]),
+                    people=len(people[i] & people[j]),
                     theme=bool(themes[i] & themes[j]),
-                    genres_agree=shared_genres * 2 > min(len(genres[i]), len(genres[j])),
-                    without_genres=not genres[i] or not genres[j],
+                    shared_genres=len(genres[i] & genres[j]),
+                    genres=(len(genres[i]), len(genres[j])),
                 ):
                     parent[root(i)] = root(j)
-        return {film: root(i) for i, film in enumerate(films)}
+        franchises = defaultdict(list)
+        for i in range(len(films)):
+            franchises[root(i)].append(i)
+        named = {}
+        for indexes in franchises.values():
+            # Named after its oldest film of the group's stem, or else its oldest film.
+            oldest = min(
+                indexes,
+                key=lambda i: (
+                    not self.titles.of_stem(members, films[i]),
+                    self.year[rows[i]] == NO_YEAR,
+                    self.year[rows[i]],
+                    films[i],
+                ),
+            )
+            franchise = self.titles.own_name(films[oldest])
+            for i in indexes:
+                named[films[i]] = (indexes[0], franchise)
+        return named
 
     def _people_shared(self, shared, n) -> tuple[np.ndarray, np.ndarray]:
         """(candidate row, person id) of every person a candidate shares with the film,

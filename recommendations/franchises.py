@@ -23,7 +23,14 @@ from dataclasses import dataclass
 
 from films.text import searchable
 
-CLOSE, LOOSE = 1, 2
+# How two films of a title group are mates: both of its stem; one of the stem and one
+# going on from it; both going on from it.
+CLOSE, LOOSE, SIBLINGS = 1, 2, 3
+# A stem of this many words names one thing ("Planet of the Apes"): a title going on from
+# it is as close as a sequel's.
+LONG_STEM_WORDS = 4
+# How a film is in a group whose stem is not its own (a stem never starts with a space).
+GOES_ON, ENDS = " >", " <"
 
 # A subtitle follows a colon, or a dash between spaces: "Star Wars: Episode IV – A New Hope".
 SUBTITLE = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
@@ -38,9 +45,14 @@ SEQUEL_WORDS = frozenset("part chapter episode vol volume partie chapitre teil".
 MIN_PREFIX_LENGTH = 4
 
 
+# A sequel's number is small: "Cell 211", "Apollo 13" and "Blade Runner 2049" keep theirs
+# (a title that goes on from "Blade Runner" is still a loose mate of it).
+MOST_SEQUELS = 20
+
+
 def _is_number(token: str) -> bool:
     return (
-        token.isdigit()
+        (token.isdigit() and int(token) <= MOST_SEQUELS)
         or (token[:-1].isdigit() and token[-1] == "d")  # "Step Up 3D"
         or bool(ROMAN.match(token))
         or token in NUMBER_WORDS
@@ -73,11 +85,14 @@ def _without_numbers(words: list[str]) -> list[str]:
 class TitleStem:
     stem: str  # what close mates share
     whole: str  # the whole title, folded the same way: what a loose mate starts with
-    exact: str  # the title as search folds it: the very same title is a remake's
+    exact: str  # the title folded, without article or plurals: a remake's is the same
     name: str  # the stem as the title writes it, to name the series: "Toy Story"
     # May the stem begin other titles? Not a one-word head cut from a subtitle:
     # "Mission: Impossible" is no prefix of "Mission to Mars".
     prefixes: bool
+    # A one-word head cut from a subtitle: "Mission: Impossible" and "The Mission" are not
+    # as close as "Rocky" and "Rocky II".
+    cut: bool = False
 
 
 def title_stem(title: str) -> TitleStem | None:
@@ -98,7 +113,10 @@ def title_stem(title: str) -> TitleStem | None:
     rest = _words(subtitle[0]) if subtitle else []
     whole = " ".join(_singular(w) for w in _without_numbers(words + rest))
     prefixes = len(stem) >= MIN_PREFIX_LENGTH and (not subtitle or len(words) > 1)
-    return TitleStem(stem=stem, whole=whole, exact=searchable(title), name=name, prefixes=prefixes)
+    # "Boys" and "The Boys", "Fallen Angel" and "Fallen Angels" are the very same title.
+    exact = " ".join(_singular(w) for w in _words(title))
+    cut = bool(subtitle) and len(words) == 1
+    return TitleStem(stem=stem, whole=whole, exact=exact, name=name, prefixes=prefixes, cut=cut)
 
 
 def title_stems(title: str, original_title: str = "") -> list[TitleStem]:
@@ -149,7 +167,8 @@ class TitleMates:
                 suffix = " ".join(words[first:])
                 if suffix in anchors:
                     ending_with[suffix].add(film)
-        self.groups = []  # (name, {film: its stem in the group, or "" if it goes on})
+        # {film: its stem in the group, or GOES_ON from it, or ENDS with it}
+        self.groups = []
         self._groups_of = defaultdict(list)
         for stem, films in by_stem.items():
             members = dict.fromkeys(films, stem)
@@ -158,26 +177,52 @@ class TitleMates:
                 end = bisect.bisect_left(keys, stem + "\uffff", lo=start)
                 for whole, film in wholes[start:end]:
                     if _continues(whole, stem):
-                        members.setdefault(film, "")
+                        members.setdefault(film, GOES_ON)
                 for film in ending_with.get(stem, ()):
-                    members.setdefault(film, "")
+                    members.setdefault(film, ENDS)
             if 1 < len(members) <= most:
-                names = [s.name for film in films for s in self._stems[film] if s.stem == stem]
-                self.groups.append((min(names, key=len), members))
+                self.groups.append(members)
                 for film in members:
                     self._groups_of[film].append(len(self.groups) - 1)
 
-    def groups_of(self, film) -> list[tuple[int, str, dict]]:
-        """The groups of a film: (number, name, {member id: its stem in the group, or
-        ""})."""
-        return [(group, *self.groups[group]) for group in self._groups_of.get(film, ())]
+    def groups_of(self, film) -> list[tuple[int, dict]]:
+        """The groups of a film: (number, {member id: its stem, GOES_ON or ENDS})."""
+        return [(group, self.groups[group]) for group in self._groups_of.get(film, ())]
 
-    def strength(self, members: dict, film, mate) -> int:
+    @staticmethod
+    def of_stem(members: dict, film) -> bool:
+        """Is the group's stem the film's own (not one its title goes on from)?"""
+        return members[film] not in (GOES_ON, ENDS)
+
+    def strength(self, members: dict, film, mate) -> int | None:
         """CLOSE when both have the group's stem and their titles differ (the very same
-        title is a remake's or a namesake's), else LOOSE."""
-        mine = members[film]
-        close = mine and mine == members[mate] and not self._same_title(film, mate)
-        return CLOSE if close else LOOSE
+        title is a remake's or a namesake's, and a cut one-word head is no proof: LOOSE);
+        LOOSE when one's title goes on from
+        the stem (CLOSE if the stem is long), or ends with it (SIBLINGS if the stem is one
+        word: "In the Electric Mist" and "The Mist"); SIBLINGS when both go on from a stem
+        of several words; else None, not mates: "Late Spring" and "Early Spring" both end
+        with "Spring"."""
+        mine, theirs = members[film], members[mate]
+        own = [m for m in (mine, theirs) if m not in (GOES_ON, ENDS)]
+        if len(own) == 2:
+            cut = any(s.cut for f in (film, mate) for s in self._stems[f] if s.stem == mine)
+            return LOOSE if cut or self._same_title(film, mate) else CLOSE
+        stem = self._group_stem(members)
+        words = len(stem.split())
+        if own:
+            other = theirs if own[0] == mine else mine
+            if words >= LONG_STEM_WORDS:
+                return CLOSE
+            return SIBLINGS if other == ENDS and words == 1 else LOOSE
+        return SIBLINGS if words > 1 else None
+
+    @staticmethod
+    def _group_stem(members: dict) -> str:
+        return next(m for m in members.values() if m not in (GOES_ON, ENDS))
+
+    def own_name(self, film) -> str:
+        """The film's own stem as its title writes it: "Toy Story" for "Toy Story 3"."""
+        return self._stems[film][0].name
 
     def _same_title(self, film, mate) -> bool:
         exact = {s.exact for s in self._stems[film]}

@@ -1,9 +1,11 @@
-"""Every weight of the similar-films ranking, in one place, with why.
+"""Every weight and rule of the similar-films ranking, in one place, with why.
 
 A shared feature adds `weight x idf`, where idf = ln(films in catalog / films having it):
 a director with 10 films in 17,000 gives idf 7.4, "Drama" (40% of films) gives 0.9. Each
 kind's total is capped so that no single kind (a huge shared cast, say) drowns the others.
 """
+
+from recommendations.franchises import CLOSE, LOOSE
 
 # Films of the same series or franchise come first, whatever else they share; among them,
 # the nearest in time first (a long series fills the first page with its neighbours).
@@ -19,16 +21,28 @@ SERIES_BONUS = 100.0
 MAX_TITLE_MATES = 60
 
 
-def title_series_confirmed(*, close, loose, person, theme, genres_agree, without_genres):
-    """Are two title mates one franchise? Close ones ("Alien 3") must share a person, a
-    theme, or most of their genres (more than half of the shorter list); loose ones
-    ("Alien Resurrection", or the very same title: a remake or a namesake) a person, and
-    most of their genres where both have genres ("Alien Autopsy" shares one actor's cameo
-    and one genre of two with "Alien"). Works on numpy arrays of booleans, one per
-    candidate."""
-    return (close & (person | theme | genres_agree)) | (
-        loose & person & (genres_agree | without_genres)
-    )
+def title_series_confirmed(strength, *, people, theme, shared_genres, genres):
+    """Are two title mates one franchise? `strength`: how their titles relate
+    (recommendations.franchises); `people`: how many people they share; `genres`: how many
+    genres each has. Genres agree when they share more than half of the shorter list.
+
+    - Close mates ("Alien 3") must share a person, a theme, or agreeing genres.
+    - Loose mates ("Alien Resurrection", or the very same title: a remake or a namesake)
+      must share a person and agreeing genres ("Alien Autopsy" shares one actor's cameo and
+      one genre of two with "Alien"), or two people and a genre.
+    - Siblings ("Wes Craven's New Nightmare" and "A Nightmare on Elm Street", both going on
+      from "Nightmare"; "King Kong vs. Godzilla", ending with "Godzilla") must share two
+      people and agreeing genres: "Star Wars" and "Star Trek" both go on from "Star!".
+    """
+    fewer = min(genres)
+    agree = shared_genres * 2 > fewer or fewer == 0
+    if strength is None:
+        return False
+    if strength == CLOSE:
+        return people > 0 or theme or (fewer > 0 and agree)
+    if strength == LOOSE:
+        return (people > 0 and agree) or (people >= 2 and (shared_genres > 0 or fewer == 0))
+    return people >= 2 and agree
 
 
 # A shared director is the strongest sign of a similar film: style, themes, period.
