@@ -526,6 +526,7 @@ class ArrayIndex:
         themes = [set(self.kinds[THEME].of(r).tolist()) for r in rows]
         genres = [set(self.kinds[GENRE].of(r).tolist()) for r in rows]
         parent = list(range(len(films)))
+        one_word = " " not in self.titles.stem_of(members)
 
         def root(i):
             while parent[i] != i:
@@ -533,35 +534,48 @@ class ArrayIndex:
                 i = parent[i]
             return i
 
-        for i in range(len(films)):
-            for j in range(i + 1, len(films)):
-                if root(i) != root(j) and weights.title_series_confirmed(
-                    self.titles.strength(members, films[i], films[j]),
-                    people=len(people[i] & people[j]),
-                    theme=bool(themes[i] & themes[j]),
-                    shared_genres=len(genres[i] & genres[j]),
-                    genres=(len(genres[i]), len(genres[j])),
-                ):
-                    parent[root(i)] = root(j)
+        for i, j in sorted(self._pairs_to_check(members, films, people, themes, one_word)):
+            if root(i) != root(j) and weights.title_series_confirmed(
+                self.titles.strength(members, films[i], films[j]),
+                one_word=one_word,
+                people=len(people[i] & people[j]),
+                theme=bool(themes[i] & themes[j]),
+                shared_genres=len(genres[i] & genres[j]),
+                genres=(len(genres[i]), len(genres[j])),
+            ):
+                parent[root(i)] = root(j)
         franchises = defaultdict(list)
         for i in range(len(films)):
             franchises[root(i)].append(i)
         named = {}
-        for indexes in franchises.values():
-            # Named after its oldest film of the group's stem, or else its oldest film.
-            oldest = min(
-                indexes,
-                key=lambda i: (
-                    not self.titles.of_stem(members, films[i]),
-                    self.year[rows[i]] == NO_YEAR,
-                    self.year[rows[i]],
-                    films[i],
-                ),
+        for number, indexes in enumerate(franchises.values()):
+            # Oldest first: a franchise is named as its first films are.
+            indexes.sort(
+                key=lambda i: (self.year[rows[i]] == NO_YEAR, self.year[rows[i]], films[i])
             )
-            franchise = self.titles.own_name(films[oldest])
+            name = self.titles.name(members, [films[i] for i in indexes])
             for i in indexes:
-                named[films[i]] = (indexes[0], franchise)
+                named[films[i]] = (number, name)
         return named
+
+    def _pairs_to_check(self, members, films, people, themes, one_word) -> set:
+        """The pairs of a title group that may be confirmed (weights.title_series_confirmed),
+        never all with all: pairs that share a person or a theme, and the pairs of a film of
+        a stem of several words, which genres alone can confirm."""
+        pairs = set()
+        for shared in (people, themes):
+            having = defaultdict(list)
+            for i, features in enumerate(shared):
+                for feature in features:
+                    having[feature].append(i)
+            for films_having in having.values():
+                pairs.update(
+                    (i, j) for n, i in enumerate(films_having) for j in films_having[n + 1 :]
+                )
+        if not one_word:
+            own = [i for i, film in enumerate(films) if self.titles.of_stem(members, film)]
+            pairs.update((min(i, j), max(i, j)) for i in own for j in range(len(films)) if i != j)
+        return pairs
 
     def _people_shared(self, shared, n) -> tuple[np.ndarray, np.ndarray]:
         """(candidate row, person id) of every person a candidate shares with the film,

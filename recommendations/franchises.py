@@ -26,9 +26,10 @@ from films.text import searchable
 # How two films of a title group are mates: both of its stem; one of the stem and one
 # going on from it; both going on from it.
 CLOSE, LOOSE, SIBLINGS = 1, 2, 3
-# A stem of this many words names one thing ("Planet of the Apes"): a title going on from
-# it is as close as a sequel's.
-LONG_STEM_WORDS = 4
+# A stem of this many words names one thing ("Dumb and Dumber"): a title going on from it is
+# as close as a sequel's; one ending with it, from one more word ("Rise of the Planet of the
+# Apes"; "Bring It On: All or Nothing" is not a sequel of "All or Nothing").
+LONG_STEM_WORDS = 3
 # How a film is in a group whose stem is not its own (a stem never starts with a space).
 GOES_ON, ENDS = " >", " <"
 
@@ -36,18 +37,16 @@ GOES_ON, ENDS = " >", " <"
 SUBTITLE = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
 # Leading articles of the catalog's usual languages; not "die", as in "Die Hard".
 ARTICLES = frozenset("the a an le la les l un une der das ein eine el los las il lo gli".split())
-ROMAN = re.compile(r"^(?=[ivxl])l?x{0,3}(ix|iv|v?i{0,3})$")
-NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen".split()
-)
+# Roman numerals from II; a lone "X" is a letter more often ("Malcolm X", "Fear X").
+ROMAN = re.compile(r"^(?=[ivxl])(?!i$|x$)l?x{0,3}(ix|iv|v?i{0,3})$")
+# Only after "Part": "The Magnificent Seven" and "Fantastic Four" are whole titles.
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
 SEQUEL_WORDS = frozenset("part chapter episode vol volume partie chapitre teil".split())
 # A stem this short ("it", "up") says too little to find mates by prefix.
 MIN_PREFIX_LENGTH = 4
-
-
-# A sequel's number is small: "Cell 211", "Apollo 13" and "Blade Runner 2049" keep theirs
+# A sequel's number is small: "Apollo 13", "Cell 211" and "Blade Runner 2049" keep theirs
 # (a title that goes on from "Blade Runner" is still a loose mate of it).
-MOST_SEQUELS = 20
+MOST_SEQUELS = 10
 
 
 def _is_number(token: str) -> bool:
@@ -55,7 +54,6 @@ def _is_number(token: str) -> bool:
         (token.isdigit() and int(token) <= MOST_SEQUELS)
         or (token[:-1].isdigit() and token[-1] == "d")  # "Step Up 3D"
         or bool(ROMAN.match(token))
-        or token in NUMBER_WORDS
     )
 
 
@@ -73,20 +71,27 @@ def _words(text: str) -> list[str]:
 
 
 def _without_numbers(words: list[str]) -> list[str]:
-    """Numbers and "Part II" off the end, but never the whole title ("Seven", "1917")."""
-    while len(words) > 1 and _is_number(words[-1]):
-        words = words[:-1]
-        if len(words) > 1 and words[-1] in SEQUEL_WORDS:
+    """Numbers and "Part II" or "Part Two" off the end, but never the whole title ("1917",
+    "Part 2")."""
+    while len(words) > 1:
+        if len(words) > 2 and words[-2] in SEQUEL_WORDS and words[-1] in NUMBER_WORDS:
+            words = words[:-2]
+        elif _is_number(words[-1]):
             words = words[:-1]
+            if len(words) > 1 and words[-1] in SEQUEL_WORDS:
+                words = words[:-1]
+        else:
+            break
     return words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TitleStem:
     stem: str  # what close mates share
     whole: str  # the whole title, folded the same way: what a loose mate starts with
     exact: str  # the title folded, without article or plurals: a remake's is the same
     name: str  # the stem as the title writes it, to name the series: "Toy Story"
+    title: str  # the title itself
     # May the stem begin other titles? Not a one-word head cut from a subtitle:
     # "Mission: Impossible" is no prefix of "Mission to Mars".
     prefixes: bool
@@ -97,26 +102,27 @@ class TitleStem:
 
 def title_stem(title: str) -> TitleStem | None:
     head, *subtitle = SUBTITLE.split(title.strip(), maxsplit=1)
-    original = head.split()
-    words = _without_numbers(_words(head))
+    head_words = _words(head)
+    words = _without_numbers(head_words)
     if not words:
         return None
     # The same words in the title's own spelling, for the name.
-    kept = len(original) - (len(_words(head)) - len(words))
-    name = " ".join(original[:kept]).strip(" ,:;-") or head
-    if subtitle and len(words) == 1:  # "Mission: Impossible III" names "Mission: Impossible"
-        tokens = subtitle[0].split()
-        while len(tokens) > 1 and _is_number(searchable(tokens[-1])):
-            tokens.pop()
-        name = f"{name}: {' '.join(tokens)}"
+    original = head.split()
+    kept = len(original) - (len(head_words) - len(words))
+    name = " ".join(original[:kept]).strip(" ,:;-.") or head
     stem = " ".join(_singular(w) for w in words)
     rest = _words(subtitle[0]) if subtitle else []
     whole = " ".join(_singular(w) for w in _without_numbers(words + rest))
-    prefixes = len(stem) >= MIN_PREFIX_LENGTH and (not subtitle or len(words) > 1)
-    # "Boys" and "The Boys", "Fallen Angel" and "Fallen Angels" are the very same title.
-    exact = " ".join(_singular(w) for w in _words(title))
-    cut = bool(subtitle) and len(words) == 1
-    return TitleStem(stem=stem, whole=whole, exact=exact, name=name, prefixes=prefixes, cut=cut)
+    return TitleStem(
+        stem=stem,
+        whole=whole,
+        # "Boys" and "The Boys", "Fallen Angel" and "Fallen Angels" are the same title.
+        exact=" ".join(_singular(w) for w in head_words + rest),
+        name=name,
+        title=title,
+        prefixes=len(stem) >= MIN_PREFIX_LENGTH and (not subtitle or len(words) > 1),
+        cut=bool(subtitle) and len(words) == 1,
+    )
 
 
 def title_stems(title: str, original_title: str = "") -> list[TitleStem]:
@@ -127,11 +133,43 @@ def title_stems(title: str, original_title: str = "") -> list[TitleStem]:
     return list(unique.values())
 
 
-def search_word(title: str) -> str | None:
-    """The first word of the title's stem as search stores it: every title mate holds it
-    (`films.text.searchable`), so a query for it finds a superset of the mates."""
-    stem = title_stem(title)
-    return stem.stem.split()[0] if stem else None
+# Words no stem starts with, left out of the search for a film's title mates: a stem loses
+# its leading article, and "of", "and"... begin no franchise.
+NOT_FIRST = ARTICLES | frozenset("of and in on to for from with at by vs v de du des et".split())
+
+
+def search_words(title: str, original_title: str = "") -> set[str]:
+    """Words of which a film's title mates hold one, as search folds titles
+    (`films.text.searchable`): the stem of any title group the film is in starts with a
+    word of its title (and a plural starts with its singular), so a search for these finds
+    every title mate, and more. Short words ("s" of a possessive) only where a stem starts
+    with them."""
+    stems = title_stems(title, original_title)
+    firsts = {stem.stem.split()[0] for stem in stems}
+    return firsts | {
+        word
+        for stem in stems
+        for word in stem.whole.split()
+        if word not in NOT_FIRST and len(word) > 2
+    }
+
+
+def series_name(titles: list[str]) -> str:
+    """The words that titles of one stem start with, as the oldest title writes them:
+    "Mission: Impossible" of "Mission: Impossible", "Mission: Impossible III" and "Mission:
+    Impossible – Ghost Protocol"; "Star Trek" of "Star Trek" and "Star Trek II: The Wrath of
+    Khan"; "" when they share no word ("Alien", "Aliens")."""
+    first, *others = [title.split() for title in titles]
+    common = 0
+    while common < len(first) and all(
+        len(other) > common and searchable(other[common]) == searchable(first[common])
+        for other in others
+    ):
+        common += 1
+    words = first[:common]
+    while words and (_is_number(searchable(words[-1])) or searchable(words[-1]) in SEQUEL_WORDS):
+        words.pop()
+    return " ".join(words).strip(" ,:;-.\u2013\u2014")
 
 
 class TitleMates:
@@ -184,10 +222,22 @@ class TitleMates:
                 self.groups.append(members)
                 for film in members:
                     self._groups_of[film].append(len(self.groups) - 1)
+        # Kept for the films of a group only: most films are in none.
+        self._stems = {film: self._stems[film] for film in self._groups_of}
 
     def groups_of(self, film) -> list[tuple[int, dict]]:
-        """The groups of a film: (number, {member id: its stem, GOES_ON or ENDS})."""
-        return [(group, self.groups[group]) for group in self._groups_of.get(film, ())]
+        """The groups of a film: (number, {member id: its stem, GOES_ON or ENDS}), the group
+        of its own stem first, then the longer stems first, whatever the order of the
+        films given."""
+        groups = [(group, self.groups[group]) for group in self._groups_of.get(film, ())]
+        return sorted(
+            groups,
+            key=lambda g: (
+                not self.of_stem(g[1], film),
+                -len(self.stem_of(g[1])),
+                self.stem_of(g[1]),
+            ),
+        )
 
     @staticmethod
     def of_stem(members: dict, film) -> bool:
@@ -207,22 +257,27 @@ class TitleMates:
         if len(own) == 2:
             cut = any(s.cut for f in (film, mate) for s in self._stems[f] if s.stem == mine)
             return LOOSE if cut or self._same_title(film, mate) else CLOSE
-        stem = self._group_stem(members)
-        words = len(stem.split())
+        words = len(self.stem_of(members).split())
         if own:
             other = theirs if own[0] == mine else mine
-            if words >= LONG_STEM_WORDS:
+            if words >= LONG_STEM_WORDS + (other == ENDS):
                 return CLOSE
             return SIBLINGS if other == ENDS and words == 1 else LOOSE
         return SIBLINGS if words > 1 else None
 
     @staticmethod
-    def _group_stem(members: dict) -> str:
+    def stem_of(members: dict) -> str:
+        """A group's stem."""
         return next(m for m in members.values() if m not in (GOES_ON, ENDS))
 
-    def own_name(self, film) -> str:
-        """The film's own stem as its title writes it: "Toy Story" for "Toy Story 3"."""
-        return self._stems[film][0].name
+    def name(self, members: dict, films: list) -> str:
+        """The name of a franchise of `films` in a group: what the titles of its films of
+        the group's stem start with ("Mission: Impossible"), or else the stem of the first
+        of them ("Alien" for "Alien" and "Aliens"), or else of the first film."""
+        own = [film for film in films if self.of_stem(members, film)]
+        stems = [self._stems[film][0] for film in own or films]
+        titles = [stem.title for stem in stems]
+        return (series_name(titles) if own else "") or stems[0].name
 
     def _same_title(self, film, mate) -> bool:
         exact = {s.exact for s in self._stems[film]}

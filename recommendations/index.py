@@ -15,8 +15,8 @@ from recommendations.engine import (
     CatalogFigures,
     FilmColumns,
 )
-from recommendations.franchises import search_word
-from recommendations.weights import MAX_GENERATOR_FILMS
+from recommendations.franchises import TitleMates, search_words
+from recommendations.weights import MAX_GENERATOR_FILMS, MAX_TITLE_MATES
 
 # Chunks keep each IN (...) list within every database's limit on parameters.
 CHUNK = 900
@@ -41,7 +41,9 @@ def neighbourhood(film_id: int) -> tuple[ArrayIndex, int]:
     films.update(Credit.objects.filter(person_id__in=people).values_list("film_id", flat=True))
     if series:
         films.update(Film.objects.filter(series=series).values_list("id", flat=True))
-    films.update(_title_mate_superset(title, original_title))
+    title_mates = _title_mates(title, original_title)
+    for _, members in title_mates.groups_of(film_id):
+        films.update(members)
     frequencies = {
         GENRE: _frequencies(Film.genres.through, "genre_id", genres),
         THEME: _frequencies(Film.themes.through, "theme_id", themes),
@@ -68,21 +70,24 @@ def neighbourhood(film_id: int) -> tuple[ArrayIndex, int]:
         set_frequencies=set_frequencies,
         counts=_counts(credits, genres, themes, set_frequencies),
     )
-    index = _index_of(sorted(films), figures)
+    index = _index_of(sorted(films), figures, title_mates)
     return index, index.row_of(film_id)
 
 
-def _title_mate_superset(title: str, original_title: str) -> set[int]:
-    """Films that may be title mates of the film: every one holds the first word of its
-    title's stem (recommendations.franchises.search_word) in its folded title."""
+def _title_mates(title: str, original_title: str) -> TitleMates:
+    """The title groups of the catalog around the film, from the titles of every film that
+    may be in one of its groups (franchises.search_words): its groups are the full
+    build's, whole."""
     condition = Q()
-    for word in {search_word(t) for t in (title, original_title) if t} - {None}:
+    for word in search_words(title, original_title):
         for column in ("search_title", "search_original_title"):
             condition |= Q(**{f"{column}__startswith": word})
             condition |= Q(**{f"{column}__contains": f" {word}"})
-    if not condition:
-        return set()
-    return set(Film.objects.filter(condition).values_list("id", flat=True))
+    rows = []
+    if condition:  # a title of no word ("$") is in no group
+        rows = Film.objects.filter(condition).values_list("id", "title", "original_title")
+    columns = list(zip(*rows, strict=True)) or [(), (), ()]
+    return TitleMates(*columns, MAX_TITLE_MATES)
 
 
 def _frequencies(through, column: str, features) -> dict[int, int]:
@@ -138,7 +143,7 @@ def _counts(credits, genres, themes, set_frequencies) -> tuple[int, ...]:
     )
 
 
-def _index_of(film_ids: list[int], figures: CatalogFigures) -> ArrayIndex:
+def _index_of(film_ids: list[int], figures: CatalogFigures, title_mates) -> ArrayIndex:
     films = FilmColumns()
     credits, genres, themes = [], [], []
     for start in range(0, len(film_ids), CHUNK):
@@ -162,6 +167,7 @@ def _index_of(film_ids: list[int], figures: CatalogFigures) -> ArrayIndex:
         _arrays(genres, [np.int64, np.int64]),
         _arrays(themes, [np.int64, np.int64]),
         figures,
+        title_mates,
     )
 
 

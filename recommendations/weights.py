@@ -21,25 +21,30 @@ SERIES_BONUS = 100.0
 MAX_TITLE_MATES = 60
 
 
-def title_series_confirmed(strength, *, people, theme, shared_genres, genres):
+def title_series_confirmed(strength, *, one_word, people, theme, shared_genres, genres):
     """Are two title mates one franchise? `strength`: how their titles relate
-    (recommendations.franchises); `people`: how many people they share; `genres`: how many
-    genres each has. Genres agree when they share more than half of the shorter list.
+    (recommendations.franchises); `one_word`: is their stem one word; `people`: how many
+    people they share; `genres`: how many genres each has. Genres agree when they share
+    more than half of the shorter list; for a one-word stem, two of them at least where both
+    have two.
 
-    - Close mates ("Alien 3") must share a person, a theme, or agreeing genres.
+    - Close mates ("Toy Story 3") must share a person, a theme, or agreeing genres; of a
+      one-word stem ("Alien 3", but also "Super 8" and "Super"), a person or a theme.
     - Loose mates ("Alien Resurrection", or the very same title: a remake or a namesake)
       must share a person and agreeing genres ("Alien Autopsy" shares one actor's cameo and
       one genre of two with "Alien"), or two people and a genre.
-    - Siblings ("Wes Craven's New Nightmare" and "A Nightmare on Elm Street", both going on
-      from "Nightmare"; "King Kong vs. Godzilla", ending with "Godzilla") must share two
-      people and agreeing genres: "Star Wars" and "Star Trek" both go on from "Star!".
+    - Siblings ("Revenge of the Pink Panther" and "Trail of the Pink Panther", both ending
+      with "Pink Panther") must share two people and agreeing genres: "Star Wars" and "Star
+      Trek" both go on from "Star!".
     """
-    fewer = min(genres)
-    agree = shared_genres * 2 > fewer or fewer == 0
     if strength is None:
         return False
+    fewer = min(genres)
+    agree = shared_genres * 2 > fewer or fewer == 0
+    if one_word and fewer >= 2:
+        agree = agree and shared_genres >= 2
     if strength == CLOSE:
-        return people > 0 or theme or (fewer > 0 and agree)
+        return people > 0 or theme or (fewer > 0 and agree and not one_word)
     if strength == LOOSE:
         return (people > 0 and agree) or (people >= 2 and (shared_genres > 0 or fewer == 0))
     return people >= 2 and agree

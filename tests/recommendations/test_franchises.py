@@ -11,7 +11,8 @@ from django.core.management import call_command
 from films.models import Credit, Film, Genre
 from films.sentences import reasons
 from recommendations import weights
-from recommendations.franchises import title_stem
+from recommendations.franchises import series_name, title_stem
+from recommendations.models import FilmRecommendations
 from recommendations.services import build_all, rebuild_film
 from tests.conftest import make_film
 from tests.recommendations.catalog import (
@@ -39,21 +40,29 @@ from tests.recommendations.test_ranking import CATALOG_SIZE, pad_catalog_to
         ("Step Up 3D", "step up"),
         ("Kill Bill: Vol. 2", "kill bill"),
         ("Harry Potter and the Deathly Hallows – Part 2", "harry potter and the deathly hallow"),
-        ("Ocean's Twelve", "ocean s"),
+        ("Rocky V", "rocky"),
         ("Die Hard 2", "die hard"),  # "die" is no article here
         ("Le Samouraï", "samourai"),
-        # Never the whole title.
+        # Whole titles: never all of it, and no letter or larger number taken for a sequel's.
         ("Seven", "seven"),
         ("1917", "1917"),
+        ("The Magnificent Seven", "magnificent seven"),
+        ("Malcolm X", "malcolm x"),
+        ("Apollo 13", "apollo 13"),
     ],
 )
 def test_a_title_reduces_to_its_stem(title, stem):
     assert title_stem(title).stem == stem
 
 
-def test_a_series_is_named_as_a_title_writes_it():
+def test_a_series_is_named_as_its_titles_write_it():
     assert title_stem("Toy Story 3").name == "Toy Story"
-    assert title_stem("Mission: Impossible III").name == "Mission: Impossible"
+    assert series_name(["Mission: Impossible", "Mission: Impossible III"]) == (
+        "Mission: Impossible"
+    )
+    assert series_name(["Star Trek: The Motion Picture", "Star Trek II: The Wrath"]) == (
+        "Star Trek"
+    )
     # A one-word head cut from its subtitle begins no other title ("Mission to Mars").
     assert not title_stem("Mission: Impossible").prefixes
 
@@ -228,12 +237,27 @@ def test_rebuilding_one_film_keeps_the_inferred_series_mix_and_namesakes(db):
         person=Credit.objects.get(person__name="Tom Hanks").person,
         role=Credit.Role.ACTOR,
     )
+    # Title mates whose titles start with other words: found all the same.
+    panther = make_film(title="The Pink Panther", year=1963, directors=["Blake Edwards"])
+    revenge = make_film(
+        title="Revenge of the Pink Panther",
+        year=1978,
+        directors=["Blake Edwards"],
+        cast=["Peter Sellers", "Herbert Lom"],
+    )
+    make_film(title="Trail of the Pink Panther", year=1982, cast=["Peter Sellers", "Herbert Lom"])
     novel, _ = namesakes(db)
-    built = {film.id: suggested_ids(film) for film in (first, novel)}
+    films = (first, panther, revenge, novel)
+    built = {film.id: FilmRecommendations.objects.get(film=film).suggestions for film in films}
 
-    for film in (first, novel):
-        assert [s["id"] for s in rebuild_film(film.id).suggestions] == built[film.id]
+    for film in films:
+        assert rebuild_film(film.id).suggestions == built[film.id]
     assert len(built[first.id]) == 2
+    # Trail comes through Revenge: it shares no one with the 1963 film.
+    assert [s["reasons"].get("inferred_series") for s in built[panther.id]] == [
+        "The Pink Panther",
+        "The Pink Panther",
+    ]
 
 
 def test_the_why_line_and_json_say_a_series_is_read_from_the_titles(db):
