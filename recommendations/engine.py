@@ -506,8 +506,8 @@ class ArrayIndex:
             if group not in self._components:
                 self._components[group] = self._linked(members)
             franchises = self._components[group]
-            mine = franchises[film_id]
-            for member, theirs in franchises.items():
+            mine = franchises.get(film_id)
+            for member, theirs in franchises.items() if mine else ():
                 if theirs == mine and member != film_id:
                     found.setdefault(int(np.searchsorted(self.ids, member)), mine[1])
         self._franchise_of = (film, found)
@@ -518,15 +518,29 @@ class ArrayIndex:
         linked by confirmed pairs (weights.title_series_confirmed), directly or through
         other members."""
         films = sorted(members)
-        rows = np.searchsorted(self.ids, films).tolist()
-        people = [
-            {int(p) for kind in PEOPLE for p in self.kinds[kind].ids[self.kinds[kind].of(r)]}
-            for r in rows
-        ]
-        themes = [set(self.kinds[THEME].of(r).tolist()) for r in rows]
-        genres = [set(self.kinds[GENRE].of(r).tolist()) for r in rows]
-        parent = list(range(len(films)))
+        rows = np.searchsorted(self.ids, films)
         one_word = " " not in self.titles.stem_of(members)
+        shared = {}
+        for what, kinds in (("people", PEOPLE), ("themes", (THEME,)), ("genres", (GENRE,))):
+            having = self._having(rows, kinds)
+            shared[what] = having @ having.T  # features each pair has in common
+            if what == "themes" and one_word:
+                # Most groups: without a person or a theme in common, no pair of a one-word
+                # stem is confirmed.
+                linked = shared["people"] + shared["themes"]
+                if not (linked.sum() - np.trace(linked)):
+                    return {}
+        confirmed = weights.title_series_confirmed(
+            self.titles.strengths(members, films),
+            one_word=one_word,
+            people=shared["people"],
+            themes=shared["themes"],
+            shared_genres=shared["genres"],
+            genres=np.broadcast_arrays(
+                np.diag(shared["genres"])[:, None], np.diag(shared["genres"])[None, :]
+            ),
+        )
+        parent = list(range(len(films)))
 
         def root(i):
             while parent[i] != i:
@@ -534,20 +548,12 @@ class ArrayIndex:
                 i = parent[i]
             return i
 
-        for i, j in sorted(self._pairs_to_check(members, films, people, themes, one_word)):
-            if root(i) != root(j) and weights.title_series_confirmed(
-                self.titles.strength(members, films[i], films[j]),
-                one_word=one_word,
-                people=len(people[i] & people[j]),
-                theme=bool(themes[i] & themes[j]),
-                shared_genres=len(genres[i] & genres[j]),
-                genres=(len(genres[i]), len(genres[j])),
-            ):
-                parent[root(i)] = root(j)
+        for i, j in zip(*np.nonzero(np.triu(confirmed, 1)), strict=True):
+            parent[root(int(i))] = root(int(j))
         franchises = defaultdict(list)
-        for i in range(len(films)):
+        for i in {int(i) for i in np.nonzero(confirmed.any(axis=1))[0]}:
             franchises[root(i)].append(i)
-        named = {}
+        named = {}  # films of no franchise are left out
         for number, indexes in enumerate(franchises.values()):
             # Oldest first: a franchise is named as its first films are.
             indexes.sort(
@@ -558,24 +564,20 @@ class ArrayIndex:
                 named[films[i]] = (number, name)
         return named
 
-    def _pairs_to_check(self, members, films, people, themes, one_word) -> set:
-        """The pairs of a title group that may be confirmed (weights.title_series_confirmed),
-        never all with all: pairs that share a person or a theme, and the pairs of a film of
-        a stem of several words, which genres alone can confirm."""
-        pairs = set()
-        for shared in (people, themes):
-            having = defaultdict(list)
-            for i, features in enumerate(shared):
-                for feature in features:
-                    having[feature].append(i)
-            for films_having in having.values():
-                pairs.update(
-                    (i, j) for n, i in enumerate(films_having) for j in films_having[n + 1 :]
-                )
-        if not one_word:
-            own = [i for i, film in enumerate(films) if self.titles.of_stem(members, film)]
-            pairs.update((min(i, j), max(i, j)) for i in own for j in range(len(films)) if i != j)
-        return pairs
+    def _having(self, rows: np.ndarray, kinds) -> np.ndarray:
+        """A matrix of which of these films have which features of these kinds (a person
+        in any role once)."""
+        owners, features = [], []
+        for kind in kinds:
+            postings = self.kinds[kind]
+            mine, positions = _ranges(postings.film_ptr[rows], postings.film_ptr[rows + 1])
+            owners.append(mine)
+            features.append(postings.ids[postings.film_features[positions]])
+        owners, features = np.concatenate(owners), np.concatenate(features)
+        codes = np.unique(features, return_inverse=True)[1].reshape(-1)
+        having = np.zeros((len(rows), codes.max(initial=-1) + 1), dtype=np.int32)
+        having[owners, codes] = 1
+        return having
 
     def _people_shared(self, shared, n) -> tuple[np.ndarray, np.ndarray]:
         """(candidate row, person id) of every person a candidate shares with the film,
@@ -768,7 +770,7 @@ def _mixed(ranked: list[int], people, directors, places: int) -> list[int]:
     """`ranked` with its first `places` mixed: a film goes to a later place while it would
     make one person the link of more than weights.MOST_FROM_ONE_PERSON of them. A film
     comes through the directors it shares, or else through the one person it shares."""
-    if places <= 0 or not ranked:
+    if places <= 0 or len(ranked) <= weights.MOST_FROM_ONE_PERSON:
         return ranked
     director_rows, director_ids = (a.tolist() for a in directors)
     people_rows, people_ids = people

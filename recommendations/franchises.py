@@ -21,6 +21,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from films.text import searchable
 
 # How two films of a title group are mates: both of its stem; one of the stem and one
@@ -199,8 +201,11 @@ class TitleMates:
         anchors = {stem.stem for stems in self._stems.values() for stem in stems if stem.prefixes}
         # Titles that end with an anchor: "revenge of the pink panther", "pink panther".
         ending_with = defaultdict(set)
+        last_words = {anchor.rsplit(" ", 1)[-1] for anchor in anchors}
         for whole, film in wholes:
             words = whole.split()
+            if words[-1] not in last_words:
+                continue
             for first in range(1, len(words)):
                 suffix = " ".join(words[first:])
                 if suffix in anchors:
@@ -244,26 +249,46 @@ class TitleMates:
         """Is the group's stem the film's own (not one its title goes on from)?"""
         return members[film] not in (GOES_ON, ENDS)
 
-    def strength(self, members: dict, film, mate) -> int | None:
-        """CLOSE when both have the group's stem and their titles differ (the very same
-        title is a remake's or a namesake's, and a cut one-word head is no proof: LOOSE);
-        LOOSE when one's title goes on from
-        the stem (CLOSE if the stem is long), or ends with it (SIBLINGS if the stem is one
-        word: "In the Electric Mist" and "The Mist"); SIBLINGS when both go on from a stem
-        of several words; else None, not mates: "Late Spring" and "Early Spring" both end
-        with "Spring"."""
-        mine, theirs = members[film], members[mate]
-        own = [m for m in (mine, theirs) if m not in (GOES_ON, ENDS)]
-        if len(own) == 2:
-            cut = any(s.cut for f in (film, mate) for s in self._stems[f] if s.stem == mine)
-            return LOOSE if cut or self._same_title(film, mate) else CLOSE
-        words = len(self.stem_of(members).split())
-        if own:
-            other = theirs if own[0] == mine else mine
-            if words >= LONG_STEM_WORDS + (other == ENDS):
-                return CLOSE
-            return SIBLINGS if other == ENDS and words == 1 else LOOSE
-        return SIBLINGS if words > 1 else None
+    def strengths(self, members: dict, films: list) -> np.ndarray:
+        """How each pair of `films` of a group are mates, as a matrix (0: not mates):
+
+        - CLOSE when both have the group's stem and their titles differ (the very same title
+          is a remake's or a namesake's, and a one-word head cut from its subtitle is no
+          proof: LOOSE);
+        - when one has the stem: LOOSE if the other's title goes on from it (CLOSE if the
+          stem is long) or ends with it (CLOSE if the stem is longer still; SIBLINGS if it
+          is one word: "In the Electric Mist" and "The Mist");
+        - when neither has it: SIBLINGS if the stem has several words ("Revenge of the Pink
+          Panther", "Trail of the Pink Panther"); else not mates ("Late Spring" and "Early
+          Spring" both end with "Spring").
+        """
+        stem = self.stem_of(members)
+        words = len(stem.split())
+        how = np.array([members[film] for film in films], dtype=object)
+        own = (how != GOES_ON) & (how != ENDS)
+        ends = how == ENDS
+        stems = [
+            next(s for s in self._stems[film] if s.stem == stem or not mine)
+            for film, mine in zip(films, own, strict=True)
+        ]
+        cut = np.array([o and s.cut for s, o in zip(stems, own, strict=True)])
+        exact = np.unique([s.exact for s in stems], return_inverse=True)[1].reshape(-1)
+        same_title = exact[:, None] == exact[None, :]
+        both = own[:, None] & own[None, :]
+        one = own[:, None] ^ own[None, :]
+        other_ends = (own[:, None] & ends[None, :]) | (ends[:, None] & own[None, :])
+        strength = np.zeros((len(films), len(films)), dtype=np.int8)
+        strength[both] = CLOSE
+        strength[both & (same_title | cut[:, None] | cut[None, :])] = LOOSE
+        long = np.where(other_ends, words >= LONG_STEM_WORDS + 1, words >= LONG_STEM_WORDS)
+        strength[one] = LOOSE
+        strength[one & long] = CLOSE
+        if words == 1:
+            strength[one & other_ends] = SIBLINGS
+        else:
+            strength[~own[:, None] & ~own[None, :]] = SIBLINGS
+        np.fill_diagonal(strength, 0)
+        return strength
 
     @staticmethod
     def stem_of(members: dict) -> str:
@@ -278,10 +303,6 @@ class TitleMates:
         stems = [self._stems[film][0] for film in own or films]
         titles = [stem.title for stem in stems]
         return (series_name(titles) if own else "") or stems[0].name
-
-    def _same_title(self, film, mate) -> bool:
-        exact = {s.exact for s in self._stems[film]}
-        return any(s.exact in exact for s in self._stems[mate])
 
 
 def _continues(whole: str, prefix: str) -> bool:

@@ -5,7 +5,9 @@ a director with 10 films in 17,000 gives idf 7.4, "Drama" (40% of films) gives 0
 kind's total is capped so that no single kind (a huge shared cast, say) drowns the others.
 """
 
-from recommendations.franchises import CLOSE, LOOSE
+import numpy as np
+
+from recommendations.franchises import CLOSE, LOOSE, SIBLINGS
 
 # Films of the same series or franchise come first, whatever else they share; among them,
 # the nearest in time first (a long series fills the first page with its neighbours).
@@ -21,12 +23,12 @@ SERIES_BONUS = 100.0
 MAX_TITLE_MATES = 60
 
 
-def title_series_confirmed(strength, *, one_word, people, theme, shared_genres, genres):
-    """Are two title mates one franchise? `strength`: how their titles relate
-    (recommendations.franchises); `one_word`: is their stem one word; `people`: how many
-    people they share; `genres`: how many genres each has. Genres agree when they share
-    more than half of the shorter list; for a one-word stem, two of them at least where both
-    have two.
+def title_series_confirmed(strength, *, one_word, people, themes, shared_genres, genres):
+    """Which pairs of title mates are one franchise? Numpy arrays, one value a pair:
+    `strength`, how their titles relate (recommendations.franchises; 0: not mates);
+    `people` and `themes`, how many they share; `genres`, how many each has (a pair of
+    arrays). `one_word`: is the stem one word. Genres agree when the two share more than
+    half of the shorter list; for a one-word stem, two of them at least where both have two.
 
     - Close mates ("Toy Story 3") must share a person, a theme, or agreeing genres; of a
       one-word stem ("Alien 3", but also "Super 8" and "Super"), a person or a theme.
@@ -37,17 +39,18 @@ def title_series_confirmed(strength, *, one_word, people, theme, shared_genres, 
       with "Pink Panther") must share two people and agreeing genres: "Star Wars" and "Star
       Trek" both go on from "Star!".
     """
-    if strength is None:
-        return False
-    fewer = min(genres)
-    agree = shared_genres * 2 > fewer or fewer == 0
-    if one_word and fewer >= 2:
-        agree = agree and shared_genres >= 2
-    if strength == CLOSE:
-        return people > 0 or theme or (fewer > 0 and agree and not one_word)
-    if strength == LOOSE:
-        return (people > 0 and agree) or (people >= 2 and (shared_genres > 0 or fewer == 0))
-    return people >= 2 and agree
+    fewer = np.minimum(*genres)
+    agree = (shared_genres * 2 > fewer) | (fewer == 0)
+    if one_word:
+        agree &= (fewer < 2) | (shared_genres >= 2)
+    close = (people > 0) | (themes > 0) | ((fewer > 0) & agree & (not one_word))
+    loose = ((people > 0) & agree) | ((people >= 2) & ((shared_genres > 0) | (fewer == 0)))
+    siblings = (people >= 2) & agree
+    return (
+        ((strength == CLOSE) & close)
+        | ((strength == LOOSE) & loose)
+        | ((strength == SIBLINGS) & siblings)
+    )
 
 
 # A shared director is the strongest sign of a similar film: style, themes, period.
