@@ -524,12 +524,9 @@ class ArrayIndex:
         for what, kinds in (("people", PEOPLE), ("themes", (THEME,)), ("genres", (GENRE,))):
             having = self._having(rows, kinds)
             shared[what] = having @ having.T  # features each pair has in common
-            if what == "themes" and one_word:
-                # Most groups: without a person or a theme in common, no pair of a one-word
-                # stem is confirmed.
-                linked = shared["people"] + shared["themes"]
-                if not (linked.sum() - np.trace(linked)):
-                    return {}
+            if what == "people" and not self.titles.may_link_without_people(members):
+                if shared["people"].sum() == np.trace(shared["people"]):
+                    return {}  # most groups: no two films share anyone
         confirmed = weights.title_series_confirmed(
             self.titles.strengths(members, films),
             one_word=one_word,
@@ -684,18 +681,18 @@ class ArrayIndex:
         if len(others) > limit:
             cut = np.partition(score[others], len(others) - limit)[len(others) - limit]
             others = others[score[others] >= cut]
-        year = int(self.year[film])
-        years = self.year[candidates]
-        far = np.iinfo(np.int64).max
-        apart = np.where((years == NO_YEAR) | (year == NO_YEAR), far, np.abs(years - year))
-        rating = self.rating_rank[candidates]
         # Ties: better rated first, then the older id, so the order never depends on chance.
-        in_series = in_series[
-            np.lexsort(
-                (candidates[in_series], -rating[in_series], -score[in_series], apart[in_series])
-            )
+        others = others[
+            np.lexsort((candidates[others], -self.rating_rank[candidates[others]], -score[others]))
         ]
-        others = others[np.lexsort((candidates[others], -rating[others], -score[others]))]
+        if len(in_series):
+            year, years = int(self.year[film]), self.year[candidates[in_series]]
+            unknown = (years == NO_YEAR) | (year == NO_YEAR)
+            apart = np.where(unknown, np.iinfo(np.int64).max, np.abs(years - year))
+            rating = self.rating_rank[candidates[in_series]]
+            in_series = in_series[
+                np.lexsort((candidates[in_series], -rating, -score[in_series], apart))
+            ]
         ranked = in_series.tolist()
         ranked += _mixed(
             others.tolist(), people, directors, places=max(0, weights.FIRST_PAGE - len(ranked))

@@ -290,6 +290,13 @@ class TitleMates:
         np.fill_diagonal(strength, 0)
         return strength
 
+    def may_link_without_people(self, members: dict) -> bool:
+        """Can two films of the group be one franchise without a person in common? Only
+        close mates: two films of the stem, or one and a title going on from a long stem
+        (strengths, weights.title_series_confirmed)."""
+        own = sum(self.of_stem(members, film) for film in members)
+        return own > 1 or len(self.stem_of(members).split()) >= LONG_STEM_WORDS
+
     @staticmethod
     def stem_of(members: dict) -> str:
         """A group's stem."""
