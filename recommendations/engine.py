@@ -327,7 +327,6 @@ class ArrayIndex:
             self.sets[kind] = _Sets(postings, count, total, SET_WEIGHTS[kind], set_frequencies)
         self._index_credit_years()
         self._components = {}  # title group -> its franchises (_linked)
-        self._franchise_of = (None, {})  # the last film's, asked for several times
 
     @classmethod
     def load(cls) -> "ArrayIndex":
@@ -337,13 +336,15 @@ class ArrayIndex:
         for row in rows.iterator(chunk_size=STREAM_CHUNK):
             films.add(row)
         credits = Credit.objects.order_by().values_list("film_id", "person_id", "role", "position")
-        credit_rows = _columns(credits, [np.int64, np.int64, np.int8, np.int32])
+        credit_rows = columns(
+            credits.iterator(chunk_size=STREAM_CHUNK), [np.int64, np.int64, np.int8, np.int32]
+        )
         pairs = []
         for relation in (Film.genres, Film.themes):
             column = f"{relation.field.related_model._meta.model_name}_id"
             through = relation.through.objects
             rows = through.order_by().values_list("film_id", column)
-            pairs.append(_columns(rows, [np.int64, np.int64]))
+            pairs.append(columns(rows.iterator(chunk_size=STREAM_CHUNK), [np.int64, np.int64]))
         return cls(films, credit_rows, *pairs)
 
     def row_of(self, film_id: int) -> int:
@@ -373,7 +374,7 @@ class ArrayIndex:
             counts.append(int(sets.frequency[code]) - 1)
         return tuple(counts)
 
-    def _candidates(self, film: int) -> np.ndarray:
+    def _candidates(self, film: int, franchise: dict) -> np.ndarray:
         """Films sharing a selective feature: never a pass over the whole catalog."""
         parts = []
         series = int(self.series[film])
@@ -381,7 +382,6 @@ class ArrayIndex:
             members = self._series_order[self._series_ptr[series] : self._series_ptr[series + 1]]
             if 1 < len(members) <= weights.MAX_GENERATOR_FILMS:
                 parts.append(members)
-        franchise = self._franchise(film)
         if franchise:
             parts.append(np.fromiter(franchise, dtype=np.int64, count=len(franchise)))
         for kind in (DIRECTOR, WRITER, ACTOR, THEME):
@@ -432,7 +432,8 @@ class ArrayIndex:
         return rows[shared], features[shared], positions[shared]
 
     def _suggestions(self, film: int) -> list[dict]:
-        candidates = self._candidates(film)
+        franchise = self._franchise(film)
+        candidates = self._candidates(film, franchise)
         n = len(candidates)
         if not n:
             return []
@@ -482,7 +483,7 @@ class ArrayIndex:
         score += besides_people
 
         people = self._people_shared(shared, n)
-        series, inferred = self._series(film, candidates)
+        series, inferred = self._series(film, candidates, franchise)
         score += np.where(series | inferred, weights.SERIES_BONUS, 0.0)
         score = np.round(score, 4)  # so that the order never depends on summation order
         directed = np.bincount(shared[DIRECTOR][0], minlength=n) > 0
@@ -492,14 +493,14 @@ class ArrayIndex:
 
         directors = shared[DIRECTOR][0], self.kinds[DIRECTOR].ids[shared[DIRECTOR][1]]
         chosen = self._ranked(film, candidates, score, series | inferred, people, directors)
-        return self._with_reasons(film, candidates, chosen, shared, series, inferred, same_set)
+        return self._with_reasons(
+            film, candidates, chosen, shared, series, inferred, franchise, same_set
+        )
 
     def _franchise(self, film) -> dict[int, str]:
         """{row: series name} of the films of the film's inferred series: title mates
         linked to it by confirmed pairs (weights.title_series_confirmed), directly or
         through other films of the same title group."""
-        if self._franchise_of[0] == film:
-            return self._franchise_of[1]
         film_id = int(self.ids[film])
         found = {}
         for group, members in self.titles.groups_of(film_id):
@@ -510,7 +511,6 @@ class ArrayIndex:
             for member, theirs in franchises.items() if mine else ():
                 if theirs == mine and member != film_id:
                     found.setdefault(int(np.searchsorted(self.ids, member)), mine[1])
-        self._franchise_of = (film, found)
         return found
 
     def _linked(self, members: dict) -> dict[int, tuple[int, str]]:
@@ -587,7 +587,7 @@ class ArrayIndex:
         first[1:] = (rows[1:] != rows[:-1]) | (ids[1:] != ids[:-1])
         return rows[first], ids[first]
 
-    def _series(self, film, candidates) -> tuple[np.ndarray, np.ndarray]:
+    def _series(self, film, candidates, franchise) -> tuple[np.ndarray, np.ndarray]:
         """Candidates of the film's series as the catalog gives it, and candidates of a
         series inferred from the titles (_franchise)."""
         n = len(candidates)
@@ -595,7 +595,6 @@ class ArrayIndex:
         theirs = self.series[candidates]
         series = (theirs == mine) if mine >= 0 else np.zeros(n, dtype=bool)
         inferred = np.zeros(n, dtype=bool)
-        franchise = self._franchise(film)
         if franchise:
             inferred[np.searchsorted(candidates, sorted(franchise))] = True
             # A series the catalog gives always wins: two films of two named series are
@@ -699,7 +698,9 @@ class ArrayIndex:
         )
         return [(row, float(score[row])) for row in ranked[:limit]]
 
-    def _with_reasons(self, film, candidates, chosen, shared, series, inferred, same_set):
+    def _with_reasons(
+        self, film, candidates, chosen, shared, series, inferred, franchise, same_set
+    ):
         """The chosen candidates as stored suggestions, with their reasons: shared people,
         genres and themes by id, sorted (actors in the film's billing order)."""
         if not chosen:
@@ -729,7 +730,7 @@ class ArrayIndex:
         order = np.lexsort((keys, kinds, rows))
 
         reasons_of = {
-            row: self._series_reason(film, candidates, row, series, inferred) for row, _ in chosen
+            row: _series_reason(candidates, row, series, inferred, franchise) for row, _ in chosen
         }
         listed = None
         previous_row, previous_kind = -1, -1
@@ -752,12 +753,13 @@ class ArrayIndex:
             for film_id, (row, score) in zip(films, chosen, strict=True)
         ]
 
-    def _series_reason(self, film, candidates, row, series, inferred) -> dict:
-        if series[row]:
-            return {SERIES: True}
-        if inferred[row]:
-            return {INFERRED_SERIES: self._franchise(film)[int(candidates[row])]}
-        return {}
+
+def _series_reason(candidates, row, series, inferred, franchise) -> dict:
+    if series[row]:
+        return {SERIES: True}
+    if inferred[row]:
+        return {INFERRED_SERIES: franchise[int(candidates[row])]}
+    return {}
 
 
 _REASON_KINDS = (DIRECTOR, WRITER, ACTOR, GENRE, THEME)
@@ -810,8 +812,9 @@ def _mixed(ranked: list[int], people, directors, places: int) -> list[int]:
     return placed + remaining
 
 
-def _columns(rows, dtypes) -> list[np.ndarray]:
-    """A values_list queryset streamed into one numpy array per column."""
+def columns(rows, dtypes) -> list[np.ndarray]:
+    """Rows (tuples, as a values_list gives them, streamed or not) as one numpy array per
+    column."""
     dtype = np.dtype([(f"c{i}", t) for i, t in enumerate(dtypes)])
-    table = np.fromiter(rows.iterator(chunk_size=STREAM_CHUNK), dtype=dtype)
+    table = np.fromiter(rows, dtype=dtype)
     return [table[name] for name in dtype.names]

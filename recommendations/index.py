@@ -14,6 +14,7 @@ from recommendations.engine import (
     ArrayIndex,
     CatalogFigures,
     FilmColumns,
+    columns,
 )
 from recommendations.franchises import TitleMates, search_words
 from recommendations.weights import MAX_GENERATOR_FILMS, MAX_TITLE_MATES
@@ -85,9 +86,10 @@ def _title_mates(title: str, original_title: str) -> TitleMates:
             condition |= Q(**{f"{column}__contains": f" {word}"})
     rows = []
     if condition:  # a title of no word ("$") is in no group
-        rows = Film.objects.filter(condition).values_list("id", "title", "original_title")
-    columns = list(zip(*rows, strict=True)) or [(), (), ()]
-    return TitleMates(*columns, MAX_TITLE_MATES)
+        films = Film.objects.filter(condition).order_by()  # no sort: groups are sorted
+        rows = films.values_list("id", "title", "original_title")
+    ids, titles, original_titles = list(zip(*rows, strict=True)) or [(), (), ()]
+    return TitleMates(ids, titles, original_titles, MAX_TITLE_MATES)
 
 
 def _frequencies(through, column: str, features) -> dict[int, int]:
@@ -163,14 +165,9 @@ def _index_of(film_ids: list[int], figures: CatalogFigures, title_mates) -> Arra
         )
     return ArrayIndex(
         films,
-        _arrays(credits, [np.int64, np.int64, np.int8, np.int32]),
-        _arrays(genres, [np.int64, np.int64]),
-        _arrays(themes, [np.int64, np.int64]),
+        columns(credits, [np.int64, np.int64, np.int8, np.int32]),
+        columns(genres, [np.int64, np.int64]),
+        columns(themes, [np.int64, np.int64]),
         figures,
         title_mates,
     )
-
-
-def _arrays(rows: list[tuple], dtypes) -> list[np.ndarray]:
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
-    return [np.array(column, dtype=dtype) for column, dtype in zip(columns, dtypes, strict=True)]
