@@ -377,6 +377,8 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
         "FILMSITE_PRODUCTION": "1",
         "SECRET_KEY": env.get("SECRET_KEY") or "bench-" + os.urandom(16).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
+        # wrk speaks plain HTTP: production mode would redirect every page to https.
+        "SECURE_SSL_REDIRECT": "0",
         "DEBUG": "",
         "REDIS_URL": args.redis_url,
     }

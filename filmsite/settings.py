@@ -1,11 +1,12 @@
 """Settings for filmsite, read from the environment.
 
-Defaults make a fresh checkout run on SQLite. Production (FILMSITE_PRODUCTION=1)
-refuses to start without SECRET_KEY. See the README for every variable.
+Defaults make a fresh checkout run on SQLite over plain HTTP. Production mode
+(FILMSITE_PRODUCTION=1) refuses to start without SECRET_KEY or with DEBUG, makes cookies
+secure, redirects to HTTPS and sends HSTS. A variable set to a value it cannot mean (DEBUG=ture)
+stops the process with ImproperlyConfigured naming it. See the README for every variable.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -13,26 +14,70 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _env(name: str) -> str | None:
+    """The variable's value without surrounding spaces; None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def _unexpected(name: str, value: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"Unexpected value for {name}: {value!r}; use {expected}.")
+
 
 def envbool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """1/0, true/false, yes/no or on/off, in any case; unset or empty gives the default."""
+    value = _env(name)
+    if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise _unexpected(name, value, "1 or 0 (or true/false, yes/no, on/off)")
 
 
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+def envint(name: str, default: int, minimum: int = 0) -> int:
+    """A whole number of at least `minimum`; unset or empty gives the default."""
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise _unexpected(name, value, f"a whole number of {minimum} or more") from None
+    if number < minimum:
+        raise _unexpected(name, value, f"a whole number of {minimum} or more")
+    return number
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, in any case; unset or empty gives the default."""
+    value = _env(name)
+    if value is None:
+        return default
+    if value.upper() not in choices:
+        raise _unexpected(name, value, "one of " + ", ".join(choices))
+    return value.upper()
 
 
 def envlist(name: str, default: list[str]) -> list[str]:
+    """Comma-separated values; unset or empty gives the default."""
     value = os.environ.get(name, "")
     return [item.strip() for item in value.split(",") if item.strip()] or default
 
 
 PRODUCTION = envbool("FILMSITE_PRODUCTION")
 DEBUG = envbool("DEBUG")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG is on in production mode (FILMSITE_PRODUCTION=1): Django's debug pages show "
+        "settings and code to every visitor. Unset DEBUG."
+    )
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -104,6 +149,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Seconds a worker keeps its database connection (0: one per request).
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -179,17 +225,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# collectstatic always writes the hashed, compressed files and their manifest: it is the only
-# command that makes the manifest that the choice below looks for.
-COLLECTING_STATIC = sys.argv[1:2] == ["collectstatic"]
+# Hashed, compressed file names (whitenoise), served with far-future caching, whenever DEBUG
+# is off: collectstatic writes the files and their manifest, and must run with the same
+# setting before the server starts (make run, make audit and the benchmark run it; a
+# deployment must too). Plain names with DEBUG=1 (runserver), or STATIC_MANIFEST=0. The tests
+# use plain names whatever this says (tests/conftest.py).
+STATIC_MANIFEST = envbool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files served by whitenoise once collectstatic has run (make run
-        # and production always run it); plain files before that, as in tests.
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if COLLECTING_STATIC or (STATIC_ROOT / "staticfiles.json").exists()
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -204,6 +251,19 @@ if envbool("TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", PRODUCTION)
+# HTTPS only, in production mode. Over plain HTTP (make run, the benchmark) both stay off:
+# SecurityMiddleware sends HSTS on HTTPS responses alone, and the redirect is what would break
+# plain HTTP. Behind a TLS proxy, the redirect needs TRUST_X_FORWARDED_PROTO=1, or every
+# request looks like HTTP and redirects to itself. The health check answers over HTTP too, for
+# load balancers that probe the server directly.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A year, this domain's subdomains too, and consent to the browsers' preload list (a
+# submission is still needed to be on it): browsers then refuse plain HTTP to the domain for
+# the whole time, so a first deployment may start with SECURE_HSTS_SECONDS=3600.
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -212,5 +272,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": envchoice("LOG_LEVEL", "WARNING", LOG_LEVELS)},
 }
