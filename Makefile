@@ -14,6 +14,7 @@ WORKERS ?= 2
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("filmsite needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	@echo "Installing Python packages into $(VENV) (first run: about a minute)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
@@ -28,9 +29,13 @@ dev-tools: $(NODE_STAMP)
 
 # The demo catalog in db.sqlite3 (or DATABASE_URL), ready to serve.
 demo-db: $(STAMP)
+	@echo "Migrating the database..."
 	$(BIN)/python manage.py migrate --noinput
+	@echo "Collecting static files..."
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Importing the demo catalog (first run: about 30 seconds)..."
 	$(BIN)/python manage.py import_catalog --if-empty $(DEMO_CATALOG)
+	@echo "Building similar films (first run: about 30 seconds)..."
 	$(BIN)/python manage.py build_recommendations --if-missing
 
 run: demo-db
