@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Every Python package pinned as CI tests them: `make lock` compiles it from pyproject.toml.
+LOCK := constraints.txt
 # npm dev tools (package.json): the Nu HTML Checker for the tests, Lighthouse for make audit.
 NODE_STAMP := node_modules/.installed-stamp
 DEMO_CATALOG := fixtures/demo-catalog.jsonl.gz
@@ -10,16 +12,29 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install dev-tools demo-db audit bench lint format demo-catalog clean
+.PHONY: run test install lock dev-tools demo-db audit bench lint format demo-catalog clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit("filmsite needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	@echo "Installing Python packages into $(VENV) (first run: about a minute)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# $(LOCK) from pyproject.toml (the dev extra included) with pip-tools, in a throwaway venv, on
+# the Python CI runs (3.11). It keeps the pins that still fit; PIP_COMPILE_ARGS=--upgrade
+# moves every one to the newest allowed. No index URL is written into it.
+PIP_COMPILE_ARGS ?=
+lock:
+	@echo "Compiling $(LOCK) from pyproject.toml with pip-tools (in a throwaway venv)..."
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp" && \
+	"$$tmp/bin/python" -m pip install --quiet --disable-pip-version-check pip-tools && \
+	CUSTOM_COMPILE_COMMAND="make lock" "$$tmp/bin/pip-compile" --quiet --extra dev \
+		--strip-extras --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+		--output-file $(LOCK) $(PIP_COMPILE_ARGS) pyproject.toml
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
