@@ -611,7 +611,7 @@ def print_table(results: dict) -> None:
         print(
             f"  PostgreSQL's shared_buffers ({read['shared_buffers_mb']:,} MB) is smaller than "
             f"the database ({read['database_mb']:,} MB): the rest is read from the operating "
-            f"system's cache, or from the disk (README, PostgreSQL)"
+            f"system's cache, or from the disk (docs/operations.md, PostgreSQL)"
         )
     print(
         f"gunicorn: {results['workers']} workers, loaded by wrk with {results['connections']} "

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from filmsite.settings import envbool, envchoice, envint, envlist
 
 SETTINGS_FILE = settings.BASE_DIR / "filmsite" / "settings.py"
+README = settings.BASE_DIR / "README.md"
 
 
 def settings_variables() -> set[str]:
@@ -241,3 +242,11 @@ def test_static_file_names_follow_debug_unless_told():
 
     assert debug == "django.contrib.staticfiles.storage.StaticFilesStorage"
     assert told["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_the_readme_lists_every_variable_the_settings_read():
+    table = [line for line in README.read_text().splitlines() if line.startswith("| `")]
+    listed = set(re.findall(r"`([A-Z][A-Z0-9_]*)`", "\n".join(table)))
+
+    assert settings_variables() >= {"DEBUG", "SECRET_KEY", "LOG_LEVEL", "SECURE_COOKIES"}
+    assert settings_variables() - listed == set()
