@@ -7,7 +7,7 @@ from django.urls import reverse
 from films.models import Country, Genre
 from tests.conftest import make_film, make_named
 from tests.films.test_film_lists import rated
-from tests.films.test_search import card_titles, page
+from tests.html import card_titles, find, find_all, links, page, text, texts
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -23,7 +23,7 @@ def titles(doc) -> list[str]:
 
 
 def status(doc) -> str:
-    return doc.find("main").find("p", role="status").text()
+    return text(find(doc, "main"), 'p[role="status"]')
 
 
 def not_a_choice(value: str) -> str:
@@ -33,11 +33,13 @@ def not_a_choice(value: str) -> str:
 def form_errors(doc) -> dict[str, list[str]]:
     """Each form field with errors, by its label: {"Decade": ["Select a valid ..."]}."""
     errors = {}
-    for field in doc.find("form", "browse-filters").find_all(cls="field"):
-        label = field.find_all("legend") or field.find_all("label")
-        messages = field.texts("p", "error")
+    fields = find_all(find(doc, "form.browse-filters"), ".field")
+    assert fields
+    for field in fields:
+        label = find_all(field, "legend") or find_all(field, "label")
+        messages = texts(field, "p.error")
         if messages:
-            errors[label[0].text()] = messages
+            errors[text(label[0])] = messages
     return errors
 
 
@@ -91,7 +93,7 @@ EVERY_FILM_BY_RATING = [
 def test_without_filters_it_lists_every_film_best_rated_first(client, catalog):
     doc = browse(client)
 
-    assert doc.find("h1").text() == "Browse films"
+    assert text(doc, "h1") == "Browse films"
     assert status(doc) == "9 films."
     assert titles(doc) == EVERY_FILM_BY_RATING
     assert form_errors(doc) == {}
@@ -205,15 +207,10 @@ def test_the_form_shows_the_filters_applied(client, catalog):
         client, "genre=crime&genre=drama&genre_mode=any&country=FR&duration=medium&sort=year"
     )
 
-    form = doc.find("form", "browse-filters")
-    checked = {
-        (i.attrs["name"], i.attrs["value"]) for i in form.find_all("input") if "checked" in i.attrs
-    }
+    form = find(doc, "form.browse-filters")
+    checked = {(i.get("name"), i.get("value")) for i in find_all(form, "input[checked]")}
     assert checked == {("genre", "crime"), ("genre", "drama"), ("genre_mode", "any")}
-    selected = {
-        s.attrs["name"]: [o.text() for o in s.find_all("option") if "selected" in o.attrs]
-        for s in form.find_all("select")
-    }
+    selected = {s.get("name"): texts(s, "option[selected]") for s in find_all(form, "select")}
     assert selected["country"] == ["France"]
     assert selected["duration"] == ["1h30 to 2h"]
     assert selected["sort"] == ["Newest"]
@@ -256,7 +253,7 @@ def test_a_wrong_value_in_the_url_is_a_message_on_the_form(client, catalog, quer
     assert response.status_code == 200
     doc = page(response)
     assert form_errors(doc) == {label: [message]}
-    assert "Some filters are not valid: see the messages above." in doc.texts("p", "error")
+    assert "Some filters are not valid: see the messages above." in texts(doc, "p.error")
     assert card_titles(doc) == []
 
 
@@ -264,7 +261,7 @@ def test_years_the_wrong_way_round_are_a_message_not_an_empty_list(client, catal
     response = client.get("/browse/?year_from=2007&year_to=1995")
 
     doc = page(response)
-    assert doc.find("main").find("div", role="alert").text() == (
+    assert text(find(doc, "main"), 'div[role="alert"]') == (
         "“From year” (2007) is after “To year” (1995): no film is in between."
     )
     assert card_titles(doc) == []
@@ -277,10 +274,9 @@ def test_a_wrong_value_keeps_the_right_ones_on_the_form(client, catalog):
         "Decade": [not_a_choice("abc")],
         "Rating": [not_a_choice("9")],
     }
-    genres = doc.find_all("input", name="genre")
-    checked = [i.attrs["value"] for i in genres if "checked" in i.attrs]
+    checked = [i.get("value") for i in find_all(doc, 'input[name="genre"][checked]')]
     assert checked == ["drama"]
-    assert doc.find("input", name="theme").attrs["value"] == "paris, police"
+    assert find(doc, 'input[name="theme"]').get("value") == "paris, police"
 
 
 # --- Pages ------------------------------------------------------------------------------
@@ -294,13 +290,11 @@ def test_the_films_found_are_paginated_keeping_the_filters(client, db):
     first = browse(client, "genre=drama&sort=year-asc")
     assert status(first) == "25 films."
     assert titles(first) == [f"Drama {i:02d}" for i in range(20)]
-    assert first.find("nav", "pagination").links() == [
-        ("Next", "?genre=drama&sort=year-asc&page=2")
-    ]
+    assert links(first, "nav.pagination") == [("Next", "?genre=drama&sort=year-asc&page=2")]
 
     second = browse(client, "genre=drama&sort=year-asc&page=2")
     assert titles(second) == [f"Drama {i:02d}" for i in range(20, 25)]
-    assert second.find("title").text() == "Browse films, page 2 · filmsite"
+    assert text(second, "title") == "Browse films, page 2 · filmsite"
 
 
 @pytest.mark.parametrize("number", ["0", "2", "999", "abc"])

@@ -5,15 +5,15 @@ import pytest
 
 from films.models import Country, Film, Person
 from tests.conftest import make_film
-from tests.films.test_search import page
+from tests.html import find, links, page, texts
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 
 def card_facts_on_a_list(client, url) -> dict[str, str]:
-    card = page(client.get(url)).find("article", "film-card")
-    return dict(zip(card.texts("dt"), card.texts("dd"), strict=True))
+    card = find(page(client.get(url)), "article.film-card")
+    return dict(zip(texts(card, "dt"), texts(card, "dd"), strict=True))
 
 
 def drama_card(client) -> dict[str, str]:
@@ -46,8 +46,8 @@ def test_a_card_gives_its_directors_in_order_and_the_rest_by_name_as_the_film_pa
     assert card["Directed by"] == "Zeno Second, Abel First"
     assert card["Genres"] == "Crime, Drama"
     assert card["Origin"] == "France, Germany"
-    facts = page(client.get(film.get_absolute_url())).find("section", "facts")
-    details = dict(zip(facts.texts("dt"), facts.texts("dd"), strict=True))
+    facts = find(page(client.get(film.get_absolute_url())), "section.facts")
+    details = dict(zip(texts(facts, "dt"), texts(facts, "dd"), strict=True))
     assert card["Themes"] == details["Themes"]
     assert card["Themes"] == "Betrayal, exile, vengeance"
     assert "A Writer" not in card.values()
@@ -61,8 +61,8 @@ def test_without_billing_order_a_card_names_the_six_best_known_as_the_film_page(
 
     best_known = [f"Actor {n}" for n in range(9, 3, -1)]
     assert drama_card(client)["Actors"] == ", ".join(best_known)
-    cast = page(client.get(film.get_absolute_url())).find("section", "cast")
-    assert cast.texts("a")[:6] == best_known
+    cast = find(page(client.get(film.get_absolute_url())), "section.cast")
+    assert texts(cast, "a")[:6] == best_known
 
 
 def test_names_from_the_catalog_are_escaped_on_cards_and_film_pages(client, db):
@@ -81,8 +81,8 @@ def test_a_card_on_a_french_page_names_countries_in_french_and_links_french_page
     make_film(title="Heat", genres=["Drama"], countries=["US"])
     drama_card(client)  # the English card, cached first
 
-    card = page(client.get("/fr/genre/drama/")).find("article", "film-card")
-    assert ("États-Unis", "/fr/country/us/") in card.links()
-    assert ("United States", "/country/us/") in page(client.get("/genre/drama/")).find(
-        "article", "film-card"
-    ).links()
+    card = find(page(client.get("/fr/genre/drama/")), "article.film-card")
+    assert ("États-Unis", "/fr/country/us/") in links(card)
+    assert ("United States", "/country/us/") in links(
+        page(client.get("/genre/drama/")), "article.film-card"
+    )

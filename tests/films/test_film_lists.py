@@ -9,7 +9,7 @@ from django.urls import reverse
 from films.models import Country, Film, Genre, Person, Theme
 from films.ratings import combine_ratings
 from tests.conftest import make_film
-from tests.films.test_search import card_titles, page
+from tests.html import card_titles, find, find_all, links, page, text, texts
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -31,9 +31,9 @@ def rated(average: str, count: int) -> dict:
 
 def sort_nav(doc) -> list[str]:
     """The sort choices, the current one in brackets: ["[Best rated]", "Newest", ...]."""
-    nav = doc.find("nav", "sort")
-    current = nav.find("strong", aria_current="true").text()
-    return [f"[{current}]"] + [text for text, _ in nav.links()]
+    nav = find(doc, "nav.sort")
+    current = text(nav, 'strong[aria-current="true"]')
+    return [f"[{current}]"] + [name for name, _ in links(nav)]
 
 
 @pytest.fixture
@@ -72,9 +72,9 @@ def genre_page(client, slug="drama", **params):
 def test_a_genre_page_lists_its_films_best_rated_first(client, dramas):
     doc = genre_page(client)
 
-    assert doc.find("h1").text() == "Drama films"
-    assert doc.find("title").text() == "Drama films · filmsite"
-    assert doc.find("p", "lead").text() == "4 films."
+    assert text(doc, "h1") == "Drama films"
+    assert text(doc, "title") == "Drama films · filmsite"
+    assert text(doc, "p.lead") == "4 films."
     assert card_titles(doc) == [
         "Heat (1995)",
         "Amélie (2001)",
@@ -97,9 +97,9 @@ def test_a_genre_page_sorts_by_rating_year_or_title(client, dramas, sort, label,
     doc = genre_page(client, sort=sort)
 
     assert [title.rsplit(" (", 1)[0] for title in card_titles(doc)] == titles
-    nav = doc.find("nav", "sort")
-    assert nav.find("strong", aria_current="true").text() == label
-    assert (label, f"?sort={sort}") not in nav.links()
+    nav = find(doc, "nav.sort")
+    assert text(nav, 'strong[aria-current="true"]') == label
+    assert (label, f"?sort={sort}") not in links(nav)
 
 
 @pytest.mark.parametrize("sort", ["bogus", "", "-rating_rank", "RATING"])
@@ -113,7 +113,7 @@ def test_an_unknown_sort_falls_back_to_rating(client, dramas, sort):
 def test_sort_links_keep_the_other_parameters_but_not_the_page(client, dramas):
     doc = genre_page(client, sort="year", utm="x")
 
-    assert doc.find("nav", "sort").links() == [
+    assert links(doc, "nav.sort") == [
         ("Best rated", "?utm=x&sort=rating"),
         ("Oldest", "?utm=x&sort=year-asc"),
         ("Title", "?utm=x&sort=title"),
@@ -149,12 +149,12 @@ def test_a_genre_with_one_film_or_none_says_so(client, dramas):
     Genre.objects.create(name="Western", slug="western")
     make_film(title="Tombstone", year=1993, genres=["Crime", "Drama"])
 
-    assert genre_page(client, "crime").find("p", "lead").text() == "2 films."
-    assert genre_page(client, "comedy").find("p", "lead").text() == "2 films."
+    assert text(genre_page(client, "crime"), "p.lead") == "2 films."
+    assert text(genre_page(client, "comedy"), "p.lead") == "2 films."
     empty = genre_page(client, "western")
-    assert empty.find("p", "lead").text() == "0 films."
+    assert text(empty, "p.lead") == "0 films."
     assert card_titles(empty) == []
-    assert empty.find_all("nav", "sort") == []
+    assert find_all(empty, "nav.sort") == []
 
 
 # --- Theme, country and decade ------------------------------------------------------------
@@ -165,16 +165,16 @@ def test_a_theme_page_lists_the_films_about_it(client, dramas):
 
     doc = page(client.get("/theme/paris/"))
 
-    assert doc.find("h1").text() == "Films about Paris"
-    assert doc.find("p", "lead").text() == "2 films."
+    assert text(doc, "h1") == "Films about Paris"
+    assert text(doc, "p.lead") == "2 films."
     assert card_titles(doc) == ["Ratatouille (2007)", "Amélie (2001)"]
 
 
 def test_a_country_page_lists_the_films_from_it(client, dramas):
     doc = page(client.get("/country/fr/"))
 
-    assert doc.find("h1").text() == "Films from France"
-    assert doc.find("p", "lead").text() == "2 films."
+    assert text(doc, "h1") == "Films from France"
+    assert text(doc, "p.lead") == "2 films."
     assert card_titles(doc) == ["Amélie (2001)", "Mediocre (1980)"]
     assert card_titles(page(client.get("/country/fr/", {"sort": "year-asc"}))) == [
         "Mediocre (1980)",
@@ -188,8 +188,8 @@ def test_a_decade_page_lists_the_films_of_those_ten_years(client, db):
 
     doc = page(client.get("/decade/1990s/", {"sort": "year-asc"}))
 
-    assert doc.find("h1").text() == "Films of the 1990s"
-    assert doc.find("p", "lead").text() == "3 films."
+    assert text(doc, "h1") == "Films of the 1990s"
+    assert text(doc, "p.lead") == "3 films."
     assert card_titles(doc) == ["Film of 1990 (1990)", "Film of 1995 (1995)", "Film of 1999 (1999)"]
 
 
@@ -226,15 +226,15 @@ def many_dramas(db):
 
 def test_a_long_list_is_paginated_keeping_the_sort(client, many_dramas):
     first = genre_page(client, sort="title")
-    assert first.find("p", "lead").text() == "25 films."
+    assert text(first, "p.lead") == "25 films."
     assert card_titles(first) == [f"Drama {i:02d} ({1990 + i})" for i in range(20)]
-    assert first.find("nav", "pagination").links() == [("Next", "?sort=title&page=2")]
+    assert links(first, "nav.pagination") == [("Next", "?sort=title&page=2")]
 
     second = genre_page(client, sort="title", page="2")
     assert card_titles(second) == [f"Drama {i:02d} ({1990 + i})" for i in range(20, 25)]
-    assert second.find("title").text() == "Drama films, page 2 · filmsite"
-    assert second.find("nav", "pagination").links() == [("Previous", "?sort=title&page=1")]
-    assert second.find("ol", "film-cards").attrs["start"] == "21"
+    assert text(second, "title") == "Drama films, page 2 · filmsite"
+    assert links(second, "nav.pagination") == [("Previous", "?sort=title&page=1")]
+    assert find(second, "ol.film-cards").get("start") == "21"
 
 
 def test_a_few_films_more_than_a_page_stay_on_one_page(client, db):
@@ -244,7 +244,7 @@ def test_a_few_films_more_than_a_page_stay_on_one_page(client, db):
     doc = genre_page(client)
 
     assert len(card_titles(doc)) == 23
-    assert doc.find_all("nav", "pagination") == []
+    assert find_all(doc, "nav.pagination") == []
 
 
 @pytest.mark.parametrize("number", ["0", "3", "999", "abc", "-1", ""])
@@ -307,49 +307,50 @@ def expected_links() -> dict[str, str]:
     }
 
 
-def assert_links_lead_to_their_pages(client, links: list[tuple[str, str]]) -> None:
-    for text, href in links:
-        assert client.get(href).status_code == 200, (text, href)
+def assert_links_lead_to_their_pages(client, linked: list[tuple[str, str]]) -> None:
+    assert linked
+    for name, href in linked:
+        assert client.get(href).status_code == 200, (name, href)
 
 
 def test_a_card_links_every_genre_theme_country_and_person_to_their_page(client, heat):
-    card = genre_page(client, "crime").find("article", "film-card")
+    card = find(genre_page(client, "crime"), "article.film-card")
 
-    facts = dict(zip(card.texts("dt"), card.find_all("dd"), strict=True))
-    links = {name: dict(dd.links()) for name, dd in facts.items() if dd.links()}
+    facts = dict(zip(texts(card, "dt"), find_all(card, "dd"), strict=True))
+    linked = {name: dict(links(dd)) for name, dd in facts.items() if links(dd)}
     urls = expected_links()
-    assert links == {
+    assert linked == {
         "Directed by": {"Michael Mann": urls["Michael Mann"]},
         "Origin": {"United States": "/country/us/"},
         "Genres": {"Crime": "/genre/crime/", "Drama": "/genre/drama/"},
         "Themes": {"Heist": "/theme/heist/"},
         "Actors": {"Al Pacino": urls["Al Pacino"], "Robert De Niro": urls["Robert De Niro"]},
     }
-    assert card.find("h3", "film-card-title").links() == [("Heat", heat.get_absolute_url())]
-    assert_links_lead_to_their_pages(client, card.links())
+    assert links(card, "h3.film-card-title") == [("Heat", heat.get_absolute_url())]
+    assert_links_lead_to_their_pages(client, links(card))
 
 
 def test_the_film_page_links_every_genre_theme_country_and_person_to_their_page(client, heat):
     doc = page(client.get(heat.get_absolute_url()))
 
-    facts = doc.find("section", "facts")
-    links = {
-        dt.text(): dict(dd.links())
-        for dt, dd in zip(facts.find_all("dt"), facts.find_all("dd"), strict=True)
-        if dd.links()
+    facts = find(doc, "section.facts")
+    linked = {
+        text(dt): dict(links(dd))
+        for dt, dd in zip(find_all(facts, "dt"), find_all(facts, "dd"), strict=True)
+        if links(dd)
     }
     urls = expected_links()
-    assert links == {
+    assert linked == {
         "Directed by": {"Michael Mann": urls["Michael Mann"]},
         "Written by": {"Michael Mann": urls["Michael Mann"]},
         "Genres": {"Crime": "/genre/crime/", "Drama": "/genre/drama/"},
         "Themes": {"Heist": "/theme/heist/"},
         "Countries": {"United States": "/country/us/"},
     }
-    cast = doc.find("ul", "cast-list")
-    assert cast.links() == [
+    cast = find(doc, "ul.cast-list")
+    assert links(cast) == [
         ("Al Pacino", urls["Al Pacino"]),
         ("Robert De Niro", urls["Robert De Niro"]),
     ]
-    assert ("1995", "/decade/1990s/") in doc.find("h1").links()
-    assert_links_lead_to_their_pages(client, facts.links() + cast.links() + doc.find("h1").links())
+    assert ("1995", "/decade/1990s/") in links(doc, "h1")
+    assert_links_lead_to_their_pages(client, links(facts) + links(cast) + links(doc, "h1"))

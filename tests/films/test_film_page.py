@@ -3,95 +3,30 @@
 import datetime
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 
 from films.models import Country, Credit, Film, Genre, Language, Person
 from recommendations.services import build_all
 from tests.conftest import make_film
+from tests.html import HtmlElement, find, find_all, page, text, texts
 from tests.recommendations.catalog import add_bare_films
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 
-# --- Reading a page as a visitor does ---------------------------------------------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+# --- Reading the page ------------------------------------------------------------------
 
 
-class Node:
-    def __init__(self, tag, attrs, parent=None):
-        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    def text(self) -> str:
-        parts = [c if isinstance(c, str) else c.text() for c in self.children]
-        return re.sub(r"\s+", " ", "".join(parts)).strip()
-
-    def find_all(self, tag=None, cls=None) -> list["Node"]:
-        found = []
-        for child in self.children:
-            if isinstance(child, Node):
-                if (tag is None or child.tag == tag) and (cls is None or cls in child.classes):
-                    found.append(child)
-                found += child.find_all(tag, cls)
-        return found
-
-    def find(self, tag=None, cls=None) -> "Node":
-        matches = self.find_all(tag, cls)
-        assert len(matches) == 1, f"{len(matches)} <{tag} class={cls}>"
-        return matches[0]
-
-    def texts(self, tag=None, cls=None) -> list[str]:
-        return [node.text() for node in self.find_all(tag, cls)]
+def facts(section: HtmlElement) -> dict[str, str]:
+    return dict(zip(texts(section, "dt"), texts(section, "dd"), strict=True))
 
 
-class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = self.current = Node("document", {})
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs, self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Node(tag, attrs, self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node.parent is not None and node.tag != tag:
-            node = node.parent
-        assert node.parent is not None, f"</{tag}> closes nothing"
-        self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def page(response) -> Node:
-    assert response.status_code == 200, response.status_code
-    builder = _TreeBuilder()
-    builder.feed(response.content.decode())
-    builder.close()
-    return builder.root
-
-
-def facts(section: Node) -> dict[str, str]:
-    return dict(zip(section.texts("dt"), section.texts("dd"), strict=True))
-
-
-def card_titles(doc: Node) -> list[str]:
+def card_titles(doc: HtmlElement) -> list[str]:
+    """The film cards' titles, without their year."""
     return [
-        card.find("h3", "film-card-title").find("a").text()
-        for card in doc.find_all("article", "film-card")
+        text(find(card, "h3.film-card-title"), "a") for card in find_all(doc, "article.film-card")
     ]
 
 
@@ -154,16 +89,14 @@ def test_the_film_page_shows_the_film(client, vegas):
 
     doc = page(client.get(vegas.get_absolute_url()))
 
-    assert doc.find("h1").text() == "Leaving Las Vegas (1995)"
-    assert doc.find("title").text() == "Leaving Las Vegas (1995) · filmsite"
-    assert doc.find("p", "summary").text() == (
+    assert text(doc, "h1") == "Leaving Las Vegas (1995)"
+    assert text(doc, "title") == "Leaving Las Vegas (1995) · filmsite"
+    assert text(doc, "p.summary") == (
         "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis, "
         "released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
     )
-    assert doc.find("section", "rate").find("span", "rating-text").text() == (
-        "76% · 3.8/5 from 53 ratings"
-    )
-    assert facts(doc.find("section", "facts")) == {
+    assert text(find(doc, "section.rate"), "span.rating-text") == ("76% · 3.8/5 from 53 ratings")
+    assert facts(find(doc, "section.facts")) == {
         "Duration": "1h52",
         "Released": "27 October 1995",
         "Directed by": "Mike Figgis",
@@ -173,29 +106,29 @@ def test_the_film_page_shows_the_film(client, vegas):
         "Countries": "United States",
         "Languages": "English",
     }
-    assert doc.find("ul", "cast-list").texts("li") == [
+    assert texts(find(doc, "ul.cast-list"), "li") == [
         "Nicolas Cage as Ben Sanderson",
         "Elisabeth Shue",
         "Julian Sands",
     ]
-    synopsis = doc.find("section", "synopsis")
-    assert synopsis.texts("p") == [
+    synopsis = find(doc, "section.synopsis")
+    assert texts(synopsis, "p") == [
         "A suicidal alcoholic befriends a prostitute.",
         "They go to Las Vegas.",
         "Synopsis: Wikipedia",
     ]
-    assert doc.find("article", "film").texts("p", "source")[-1] == "Source: Wikidata"
+    assert texts(find(doc, "article.film"), "p.source")[-1] == "Source: Wikidata"
 
 
 def test_one_rating_is_singular_and_no_rating_says_so(client, vegas):
     Film.objects.filter(pk=vegas.pk).update(rating_average=Decimal("4.25"), rating_count=1)
-    rated = page(client.get(vegas.get_absolute_url())).find("section", "rate")
-    assert rated.find("span", "rating-text").text() == "85% · 4.2/5 from 1 rating"
+    rated = find(page(client.get(vegas.get_absolute_url())), "section.rate")
+    assert text(rated, "span.rating-text") == "85% · 4.2/5 from 1 rating"
 
     Film.objects.filter(pk=vegas.pk).update(rating_average=None, rating_count=0)
-    unrated = page(client.get(vegas.get_absolute_url())).find("section", "rate")
-    assert unrated.texts("span", "rating-text") == []
-    assert "No ratings yet." in unrated.texts("p")
+    unrated = find(page(client.get(vegas.get_absolute_url())), "section.rate")
+    assert texts(unrated, "span.rating-text") == []
+    assert "No ratings yet." in texts(unrated, "p")
 
 
 def test_a_cast_without_billing_order_is_shown_best_known_first_with_a_note(client, vegas):
@@ -203,16 +136,14 @@ def test_a_cast_without_billing_order_is_shown_best_known_first_with_a_note(clie
     Person.objects.filter(name="Julian Sands").update(film_count=40)
     Person.objects.filter(name="Elisabeth Shue").update(film_count=20)
 
-    cast = page(client.get(vegas.get_absolute_url())).find("section", "cast")
+    cast = find(page(client.get(vegas.get_absolute_url())), "section.cast")
 
-    assert cast.find("ul", "cast-list").texts("li") == [
+    assert texts(find(cast, "ul.cast-list"), "li") == [
         "Julian Sands",
         "Elisabeth Shue",
         "Nicolas Cage as Ben Sanderson",
     ]
-    assert (
-        "the actors with the most films in this catalog come first" in cast.find("p", "note").text()
-    )
+    assert "the actors with the most films in this catalog come first" in text(cast, "p.note")
 
 
 def test_a_film_with_almost_nothing_shows_a_plain_page(client, db):
@@ -220,16 +151,16 @@ def test_a_film_with_almost_nothing_shows_a_plain_page(client, db):
 
     doc = page(client.get(film.get_absolute_url()))
 
-    assert doc.find("h1").text() == "Untitled"
-    assert doc.find("p", "summary").text() == "Untitled is a film."
-    assert doc.find("section", "facts").find_all("dt") == []
-    assert doc.find_all("section", "cast") == []
-    assert "No synopsis yet." in doc.find("section", "synopsis").text()
-    assert doc.find("article", "film").texts("p", "source")[-1] == "Source: catalog import"
-    assert "Similar films have not been computed for this film yet." in doc.find(
-        "section", "similar"
-    ).texts("p")
-    assert "None" not in doc.find("article", "film").text()
+    assert text(doc, "h1") == "Untitled"
+    assert text(doc, "p.summary") == "Untitled is a film."
+    assert find_all(find(doc, "section.facts"), "dt") == []
+    assert find_all(doc, "section.cast") == []
+    assert "No synopsis yet." in text(doc, "section.synopsis")
+    assert texts(find(doc, "article.film"), "p.source")[-1] == "Source: catalog import"
+    assert "Similar films have not been computed for this film yet." in texts(
+        find(doc, "section.similar"), "p"
+    )
+    assert "None" not in text(doc, "article.film")
 
 
 def test_it_shows_the_counts_and_the_ten_best_similar_films_with_why(client, vegas):
@@ -237,9 +168,9 @@ def test_it_shows_the_counts_and_the_ten_best_similar_films_with_why(client, veg
     pad_catalog_to(700)
     build_all()
 
-    similar = page(client.get(vegas.get_absolute_url())).find("section", "similar")
+    similar = find(page(client.get(vegas.get_absolute_url())), "section.similar")
 
-    assert similar.find("p", "counts").text() == (
+    assert text(similar, "p.counts") == (
         "0 other films share an actor with Leaving Las Vegas, and 15 share its director. "
         "7 films share at least one of its genres; 0 of them have exactly the same 2 "
         "genres: Drama and Romance. "
@@ -248,22 +179,22 @@ def test_it_shows_the_counts_and_the_ten_best_similar_films_with_why(client, veg
     )
     # The odd ones also share Drama, then the better rated first.
     ranked = others[1::2] + others[0::2]
-    cards = similar.find_all("article", "film-card")
+    cards = find_all(similar, "article.film-card")
     assert card_titles(similar) == [f.title for f in ranked[:10]]
-    assert [card.find("p", "why").text() for card in cards] == 7 * [
+    assert [text(card, "p.why") for card in cards] == 7 * [
         "Why: Same director: Mike Figgis · Shared genre: Drama"
     ] + 3 * ["Why: Same director: Mike Figgis"]
     first = cards[0]
-    assert first.find("h3").find("a").attrs["href"] == others[1].get_absolute_url()
-    assert facts(first.find("dl", "card-facts")) == {
+    assert find(find(first, "h3"), "a").get("href") == others[1].get_absolute_url()
+    assert facts(find(first, "dl.card-facts")) == {
         "Directed by": "Mike Figgis",
         "Origin": "United States",
         "Genres": "Crime, Drama",
         "Actors": "Mike Figgis lead 1, Mike Figgis second 1",
     }
-    link = similar.find_all("a")[-1]
-    assert link.text() == "All 15 similar films, with filters"
-    assert link.attrs["href"] == f"/film/leaving-las-vegas-{vegas.pk}/similar/"
+    link = find_all(similar, "a")[-1]
+    assert text(link) == "All 15 similar films, with filters"
+    assert link.get("href") == f"/film/leaving-las-vegas-{vegas.pk}/similar/"
 
 
 @pytest.mark.parametrize("suggestions, linked", [(10, False), (11, True)])
@@ -272,23 +203,21 @@ def test_the_link_to_all_similar_films_appears_beyond_ten(client, vegas, suggest
     pad_catalog_to(700)
     build_all()
 
-    similar = page(client.get(vegas.get_absolute_url())).find("section", "similar")
+    similar = find(page(client.get(vegas.get_absolute_url())), "section.similar")
 
-    assert len(similar.find_all("article", "film-card")) == 10
-    links = [a.text() for a in similar.find_all("a") if "similar films" in a.text()]
-    assert links == ([f"All {suggestions} similar films, with filters"] if linked else [])
+    assert len(find_all(similar, "article.film-card")) == 10
+    linked = [t for t in texts(similar, "a") if "similar films" in t]
+    assert linked == ([f"All {suggestions} similar films, with filters"] if linked else [])
 
 
 def test_a_film_with_no_close_film_says_none_is_close_enough(client, vegas):
     make_film(title="Another drama", genres=["Drama"])
     build_all()
 
-    similar = page(client.get(vegas.get_absolute_url())).find("section", "similar")
+    similar = find(page(client.get(vegas.get_absolute_url())), "section.similar")
 
-    assert (
-        similar.find("p", "counts").text().endswith("None of them is close enough to be suggested.")
-    )
-    assert similar.find_all("article", "film-card") == []
+    assert text(similar, "p.counts").endswith("None of them is close enough to be suggested.")
+    assert find_all(similar, "article.film-card") == []
 
 
 def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
@@ -329,11 +258,11 @@ def test_the_film_page_runs_the_same_queries_for_1_or_15_suggestions(
 
     with django_assert_num_queries(FILM_PAGE_QUERIES) as one:
         response = client.get(pair.get_absolute_url())
-    assert len(page(response).find_all("article", "film-card")) == 1
+    assert len(find_all(page(response), "article.film-card")) == 1
 
     with django_assert_num_queries(FILM_PAGE_QUERIES) as many:
         first = client.get(vegas.get_absolute_url())
-    assert len(page(first).find_all("article", "film-card")) == 10
+    assert len(find_all(page(first), "article.film-card")) == 10
 
     assert (
         tables(many)
@@ -428,16 +357,16 @@ def similar_url(film, **params) -> str:
 def test_the_similar_page_lists_twenty_suggestions_a_page_in_order(client, vegas, thirty):
     doc = page(client.get(similar_url(vegas)))
 
-    assert doc.find("h1").text() == "Films similar to Leaving Las Vegas"
-    assert doc.find("p", "counts").text().endswith("Together that gives 30 suggestions.")
+    assert text(doc, "h1") == "Films similar to Leaving Las Vegas"
+    assert text(doc, "p.counts").endswith("Together that gives 30 suggestions.")
     assert card_titles(doc) == [f.title for f in thirty[:20]]
-    assert "30 of 30 suggestions." in doc.texts("p")
-    assert doc.find("nav", "pagination").find("span").text() == "Page 1 of 2"
+    assert "30 of 30 suggestions." in texts(doc, "p")
+    assert text(find(doc, "nav.pagination"), "span") == "Page 1 of 2"
 
     second = page(client.get(similar_url(vegas, page=2)))
     assert card_titles(second) == [f.title for f in thirty[20:]]
-    assert second.find("ol", "film-cards").attrs["start"] == "21"
-    assert second.find("nav", "pagination").find("a").attrs["href"] == "?page=1"
+    assert find(second, "ol.film-cards").get("start") == "21"
+    assert find(find(second, "nav.pagination"), "a").get("href") == "?page=1"
 
 
 @pytest.mark.parametrize("number", ["999", "3", "0", "abc", "-1", "1.5"])
@@ -474,7 +403,7 @@ def test_the_filters_keep_the_matching_suggestions_in_their_order(client, vegas,
 
     assert card_titles(doc) == expected[:20]
     verb = "matches" if len(expected) == 1 else "match"
-    assert f"{len(expected)} of 30 suggestions {verb} these filters." in doc.texts("p")
+    assert f"{len(expected)} of 30 suggestions {verb} these filters." in texts(doc, "p")
     assert len(expected) < 30
 
 
@@ -485,11 +414,11 @@ def test_the_filters_keep_the_matching_suggestions_in_their_order(client, vegas,
 def test_an_invalid_filter_shows_the_error_not_a_500(client, vegas, thirty, params, field):
     doc = page(client.get(similar_url(vegas, **params)))
 
-    errors = doc.find("form", "filters").texts("p", "error")
+    errors = texts(find(doc, "form.filters"), "p.error")
     assert len(errors) == 1
     assert "Select a valid choice." in errors[0]
     assert card_titles(doc) == []
-    assert "0 of 30 suggestions match these filters." in doc.texts("p")
+    assert "0 of 30 suggestions match these filters." in texts(doc, "p")
 
 
 def test_the_filters_offer_only_the_countries_and_genres_of_the_suggestions(client, vegas, thirty):
@@ -497,12 +426,9 @@ def test_the_filters_offer_only_the_countries_and_genres_of_the_suggestions(clie
     Genre.objects.create(name="Horror", slug="horror")
     Country.objects.create(code="JP", name="Japan")
 
-    form = page(client.get(similar_url(vegas))).find("form", "filters")
+    form = find(page(client.get(similar_url(vegas))), "form.filters")
 
-    selects = {
-        select.attrs["name"]: [option.text() for option in select.find_all("option")]
-        for select in form.find_all("select")
-    }
+    selects = {select.get("name"): texts(select, "option") for select in find_all(form, "select")}
     assert selects["country"] == ["Any country", "France", "United States"]
     assert selects["genre"] == ["Any genre", "Comedy", "Western"]
 
@@ -511,7 +437,7 @@ def test_the_pagination_links_keep_the_filters(client, vegas, thirty):
     # 25 suggestions are American: 20 on the first page, 5 on the second (orphans 3).
     doc = page(client.get(similar_url(vegas, country="US")))
 
-    assert doc.find("nav", "pagination").find("a").attrs["href"] == "?country=US&page=2"
+    assert find(find(doc, "nav.pagination"), "a").get("href") == "?country=US&page=2"
 
 
 # --- Freshness after a curator's edit ---------------------------------------------------
@@ -564,9 +490,9 @@ def test_a_director_added_in_the_admin_shows_on_the_next_page_view(
     kurosawa_film = make_film(title="Ran", directors=["Akira Kurosawa"], genres=["War"])
     pad_catalog_to(100)
     build_all()
-    before = page(admin_client.get(vegas.get_absolute_url())).find("section", "similar")
-    assert "and 0 share its director." in before.find("p", "counts").text()
-    assert before.find_all("article", "film-card") == []
+    before = find(page(admin_client.get(vegas.get_absolute_url())), "section.similar")
+    assert "and 0 share its director." in text(before, "p.counts")
+    assert find_all(before, "article.film-card") == []
 
     kurosawa = Person.objects.get(name="Akira Kurosawa")
     form = admin_form(vegas)
@@ -584,11 +510,11 @@ def test_a_director_added_in_the_admin_shows_on_the_next_page_view(
     post_to_admin(admin_client, vegas, form, django_capture_on_commit_callbacks)
 
     after = page(admin_client.get(vegas.get_absolute_url()))
-    assert facts(after.find("section", "facts"))["Directed by"] == "Mike Figgis, Akira Kurosawa"
-    similar = after.find("section", "similar")
-    assert "and 1 shares one of its directors." in similar.find("p", "counts").text()
+    assert facts(find(after, "section.facts"))["Directed by"] == "Mike Figgis, Akira Kurosawa"
+    similar = find(after, "section.similar")
+    assert "and 1 shares one of its directors." in text(similar, "p.counts")
     assert card_titles(similar) == [kurosawa_film.title]
-    assert similar.find("p", "why").text() == "Why: Same director: Akira Kurosawa"
+    assert text(similar, "p.why") == "Why: Same director: Akira Kurosawa"
     assert Person.objects.get(pk=kurosawa.pk).film_count == 2
 
 
@@ -606,15 +532,15 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
     post_to_admin(admin_client, vegas, form, django_capture_on_commit_callbacks)
 
     doc = page(admin_client.get(vegas.get_absolute_url()))
-    assert facts(doc.find("section", "facts"))["Genres"] == "Giallo, Poliziesco"
-    counts = doc.find("section", "similar").find("p", "counts").text()
+    assert facts(find(doc, "section.facts"))["Genres"] == "Giallo, Poliziesco"
+    counts = text(find(doc, "section.similar"), "p.counts")
     assert (
         "1 film shares at least one of its genres; 1 of them has exactly the same 2 genres: "
         "Giallo and Poliziesco." in counts
     )
     assert counts.endswith("Together that gives 1 suggestion.")
     assert card_titles(doc) == [italian.title]
-    assert doc.find("p", "why").text() == "Why: Same genres: Giallo and Poliziesco"
+    assert text(doc, "p.why") == "Why: Same genres: Giallo and Poliziesco"
 
 
 # Queries of the similar films page, whatever the number of suggestions:

@@ -3,7 +3,7 @@ alternates in pages and sitemaps, dates, numbers and plurals in the visitor's la
 
 import datetime
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +13,7 @@ from films.models import Country, Film
 from films.sentences import similar_counts
 from recommendations.models import FilmRecommendations
 from tests.conftest import make_film
+from tests.html import find_all, parse
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -32,32 +33,23 @@ def fresh_cache():
     cache.clear()
 
 
-class Links(HTMLParser):
+@dataclass
+class Links:
     """The page's <html lang>, hreflang alternates in <head> and language switch links."""
 
-    def __init__(self, html: str):
-        super().__init__()
-        self.lang = None
-        self.alternates = {}  # hreflang -> href
-        self.switch = []  # attrs of each link in the language switch
-        self._in_switch = False
-        self.feed(html)
+    lang: str | None
+    alternates: dict[str, str]  # hreflang -> href
+    switch: list[dict[str, str]]  # attributes of each link in the language switch
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.lang = attrs.get("lang")
-        elif tag == "link" and attrs.get("rel") == "alternate" and "hreflang" in attrs:
-            assert attrs["hreflang"] not in self.alternates
-            self.alternates[attrs["hreflang"]] = attrs["href"]
-        elif tag == "nav" and "language-switch" in attrs.get("class", ""):
-            self._in_switch = True
-        elif tag == "a" and self._in_switch:
-            self.switch.append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "nav":
-            self._in_switch = False
+    @classmethod
+    def of(cls, html: str) -> "Links":
+        doc = parse(html)
+        alternates = {}
+        for link in find_all(doc, 'link[rel="alternate"][hreflang]'):
+            assert link.get("hreflang") not in alternates
+            alternates[link.get("hreflang")] = link.attrib["href"]
+        switch = [dict(a.attrib) for a in find_all(doc, "nav.language-switch a")]
+        return cls(doc.get("lang"), alternates, switch)
 
 
 @pytest.fixture
@@ -87,7 +79,7 @@ def test_the_french_film_page_is_in_french(client, film):
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert Links(html).lang == "fr"
+    assert Links.of(html).lang == "fr"
     assert (
         "Leaving Las Vegas est un film franco-américain de 1995, de genre Drama, "
         "réalisé par Mike Figgis, sorti le 7 novembre 1995, avec Nicolas Cage et "
@@ -104,7 +96,7 @@ def test_the_french_film_page_is_in_french(client, film):
 def test_the_english_film_page_is_unchanged(client, film):
     html = client.get(film.get_absolute_url()).content.decode()
 
-    assert Links(html).lang == "en"
+    assert Links.of(html).lang == "en"
     assert "<dt>Released</dt><dd>7 November 1995</dd>" in html
     assert "directed by Mike Figgis, released on 7 November 1995" in html
     assert "0 comments</h3>" in html
@@ -126,7 +118,7 @@ def test_film_cards_are_labelled_in_the_page_language(client, film):
 def test_the_language_switch_links_to_the_same_page_in_each_language(client, film, language):
     english = film.get_absolute_url() + "?page=2"
     url = english if language == "en" else "/fr" + english
-    links = Links(client.get(url).content.decode())
+    links = Links.of(client.get(url).content.decode())
 
     assert [(a["hreflang"], a["lang"], a["href"]) for a in links.switch] == [
         ("en", "en", english),
@@ -142,7 +134,7 @@ def test_the_language_switch_links_to_the_same_page_in_each_language(client, fil
 
 
 def test_every_page_has_hreflang_alternates(client, film):
-    links = Links(client.get("/fr/browse/").content.decode())
+    links = Links.of(client.get("/fr/browse/").content.decode())
 
     assert links.alternates == {
         "en": f"{HOST}/browse/",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from films.models import Credit, Film, Person
 from tests.conftest import make_film, make_person
-from tests.films.test_search import page
+from tests.html import find, find_all, links, page, text, texts
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 def filmography(doc, heading_id: str) -> list[str]:
     """A section's films as listed: "1992 Unforgiven as William Munny"."""
-    return doc.find("section", aria_labelledby=heading_id).texts("li")
+    return texts(find(doc, f'section[aria-labelledby="{heading_id}"]'), "li")
 
 
 def play(person: str, film: Film, character: str) -> None:
@@ -59,23 +59,23 @@ def eastwood(db) -> Person:
 def test_the_person_page_shows_the_films_directed_and_acted_in_in_year_order(client, eastwood):
     doc = page(client.get(eastwood.get_absolute_url()))
 
-    assert doc.find("h1").text() == "Clint Eastwood"
-    assert doc.find("title").text() == "Clint Eastwood · filmsite"
-    assert doc.find("p", "lead").text() == ("5 films in the catalog: 3 directed, 4 as an actor.")
-    assert doc.find("h2", id="directed-heading").text() == "Films directed (3)"
+    assert text(doc, "h1") == "Clint Eastwood"
+    assert text(doc, "title") == "Clint Eastwood · filmsite"
+    assert text(doc, "p.lead") == ("5 films in the catalog: 3 directed, 4 as an actor.")
+    assert text(doc, "h2#directed-heading") == "Films directed (3)"
     assert filmography(doc, "directed-heading") == [
         "1992 Unforgiven",
         "2004 Million Dollar Baby",
         "2008 Gran Torino",
     ]
-    assert doc.find("h2", id="acted-heading").text() == "Films acted in (4)"
+    assert text(doc, "h2#acted-heading") == "Films acted in (4)"
     assert filmography(doc, "acted-heading") == [
         "1966 The Good, the Bad and the Ugly as Blondie",
         "1992 Unforgiven as William Munny",
         "2008 Gran Torino as Walt Kowalski",
         "— The Untitled Project",
     ]
-    assert doc.find_all("section", aria_labelledby="written-heading") == []
+    assert find_all(doc, 'section[aria-labelledby="written-heading"]') == []
 
 
 def test_someone_who_directed_and_acted_in_a_film_appears_in_both_lists(client, db):
@@ -86,7 +86,7 @@ def test_someone_who_directed_and_acted_in_a_film_appears_in_both_lists(client, 
 
     assert filmography(doc, "directed-heading") == ["1941 Citizen Kane"]
     assert filmography(doc, "acted-heading") == ["1941 Citizen Kane"]
-    assert doc.find("p", "lead").text() == "1 film in the catalog: 1 directed, 1 as an actor."
+    assert text(doc, "p.lead") == "1 film in the catalog: 1 directed, 1 as an actor."
 
 
 def test_a_writer_page_lists_the_films_written(client, db):
@@ -99,37 +99,35 @@ def test_a_writer_page_lists_the_films_written(client, db):
 
     doc = page(client.get(sciamma.get_absolute_url()))
 
-    assert doc.find("p", "lead").text() == "3 films in the catalog: 2 directed, 3 written."
+    assert text(doc, "p.lead") == "3 films in the catalog: 2 directed, 3 written."
     assert filmography(doc, "directed-heading") == ["2007 Water Lilies", "2011 Tomboy"]
-    assert doc.find("h2", id="written-heading").text() == "Films written (3)"
+    assert text(doc, "h2#written-heading") == "Films written (3)"
     assert filmography(doc, "written-heading") == [
         "2007 Water Lilies",
         "2011 Tomboy",
         "2016 My Life as a Zucchini",
     ]
-    assert doc.find_all("section", aria_labelledby="acted-heading") == []
+    assert find_all(doc, 'section[aria-labelledby="acted-heading"]') == []
 
 
 def test_each_film_listed_links_to_its_page(client, eastwood):
     doc = page(client.get(eastwood.get_absolute_url()))
 
     unforgiven = Film.objects.get(title="Unforgiven")
-    assert doc.find("section", aria_labelledby="directed-heading").links()[0] == (
+    assert links(doc, 'section[aria-labelledby="directed-heading"]')[0] == (
         "Unforgiven",
         unforgiven.get_absolute_url(),
     )
-    assert page(client.get(unforgiven.get_absolute_url())).find("h1").text() == (
-        "Unforgiven (1992)"
-    )
+    assert text(page(client.get(unforgiven.get_absolute_url())), "h1") == "Unforgiven (1992)"
 
 
 def test_it_shows_who_they_worked_with_most_often_with_how_many_films(client, eastwood):
     doc = page(client.get(eastwood.get_absolute_url()))
 
-    collaborators = doc.find("ul", "collaborators")
+    collaborators = find(doc, "ul.collaborators")
     # Morgan Freeman shares two films (not Seven); Paul Haggis wrote and acted in one
     # film, counted once; Clint Eastwood is not his own collaborator. Ties by name.
-    assert collaborators.texts("li") == [
+    assert texts(collaborators, "li") == [
         "Morgan Freeman (2 films)",
         "David Webb Peoples (1 film)",
         "Gene Hackman (1 film)",
@@ -137,10 +135,10 @@ def test_it_shows_who_they_worked_with_most_often_with_how_many_films(client, ea
         "Paul Haggis (1 film)",
     ]
     freeman = Person.objects.get(name="Morgan Freeman")
-    assert collaborators.links()[0] == ("Morgan Freeman", freeman.get_absolute_url())
+    assert links(collaborators)[0] == ("Morgan Freeman", freeman.get_absolute_url())
     freeman_page = page(client.get(freeman.get_absolute_url()))
-    assert freeman_page.find("h1").text() == "Morgan Freeman"
-    assert freeman_page.find("ul", "collaborators").texts("li")[0] == "Clint Eastwood (2 films)"
+    assert text(freeman_page, "h1") == "Morgan Freeman"
+    assert texts(find(freeman_page, "ul.collaborators"), "li")[0] == "Clint Eastwood (2 films)"
 
 
 def test_only_the_twelve_most_frequent_collaborators_are_shown(client, db):
@@ -150,7 +148,7 @@ def test_only_the_twelve_most_frequent_collaborators_are_shown(client, db):
 
     doc = page(client.get(altman.get_absolute_url()))
 
-    assert doc.find("ul", "collaborators").texts("li") == [
+    assert texts(find(doc, "ul.collaborators"), "li") == [
         "Actor 19 (2 films)",
         *(f"Actor {i:02d} (1 film)" for i in range(11)),
     ]
@@ -161,9 +159,9 @@ def test_someone_with_no_film_has_a_page_that_says_so(client, db):
 
     doc = page(client.get(nobody.get_absolute_url()))
 
-    assert doc.find("h1").text() == "Nobody Yet"
-    assert doc.find("p", "lead").text() == "0 films in the catalog."
-    assert doc.find_all("section") == []
+    assert text(doc, "h1") == "Nobody Yet"
+    assert text(doc, "p.lead") == "0 films in the catalog."
+    assert find_all(doc, "section") == []
 
 
 def test_a_wrong_or_old_slug_redirects_permanently_to_the_page(client, eastwood):
@@ -189,7 +187,7 @@ def test_a_name_in_another_script_has_a_page(client, db):
     doc = page(client.get(kurosawa.get_absolute_url()))
 
     assert kurosawa.get_absolute_url() == f"/person/person-{kurosawa.pk}/"
-    assert doc.find("h1").text() == "黒澤明"
+    assert text(doc, "h1") == "黒澤明"
 
 
 @pytest.mark.parametrize("films", [3, 30])
@@ -218,9 +216,9 @@ def test_the_person_page_makes_five_queries_however_many_films_then_two(
     assert again.content == first.content
     doc = page(first)
 
-    assert doc.find("h2", id="directed-heading").text() == f"Films directed ({films})"
+    assert text(doc, "h2#directed-heading") == f"Films directed ({films})"
     assert len(filmography(doc, "acted-heading")) == films
-    assert doc.find("ul", "collaborators").texts("li")[0] == f"Regular Actor ({films} films)"
+    assert texts(find(doc, "ul.collaborators"), "li")[0] == f"Regular Actor ({films} films)"
 
 
 def test_collaborators_are_ranked_by_films_shared_then_by_name_and_cut_at_twelve(client, db):
@@ -230,7 +228,7 @@ def test_collaborators_are_ranked_by_films_shared_then_by_name_and_cut_at_twelve
     make_film(title="Crowd", directors=["Hub"], cast=[f"Extra {c}" for c in "QPONMLKJIHGF"])
     hub = Person.objects.get(name="Hub")
 
-    listed = page(client.get(hub.get_absolute_url())).find("ul", "collaborators").texts("li")
+    listed = texts(find(page(client.get(hub.get_absolute_url())), "ul.collaborators"), "li")
 
     assert listed == [
         "Zed Often (3 films)",
@@ -251,5 +249,5 @@ def test_a_cached_person_page_shows_a_renamed_film_and_a_new_film_at_once(client
 
     make_film(title="Another One", year=1991, directors=["Prolific Person"])
     doc = page(client.get(person.get_absolute_url()))
-    assert doc.find("h2", id="directed-heading").text() == "Films directed (2)"
+    assert text(doc, "h2#directed-heading") == "Films directed (2)"
     assert "Another One" in filmography(doc, "directed-heading")[1]

@@ -3,9 +3,9 @@ JSON-LD, the sitemaps and robots.txt."""
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
@@ -16,6 +16,7 @@ from films.sitemaps import SITEMAPS, CatalogSitemap
 from films.structured_data import iso_duration, movie_json_ld
 from films.templatetags.seo import meta_description
 from tests.conftest import make_film, make_person
+from tests.html import find_all, parse
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -33,36 +34,27 @@ def fresh_cache():
     cache.clear()
 
 
-class Head(HTMLParser):
+@dataclass
+class Head:
     """The <head> of a page as a search engine reads it."""
 
-    def __init__(self, html: str):
-        super().__init__()
-        self.meta = {}  # name or property -> content
-        self.links = {}  # rel -> [href, ...]
-        self.json_ld = []  # raw text of each application/ld+json script
-        self._in_json_ld = False
-        self.feed(html)
+    meta: dict[str, str]  # name or property -> content
+    links: dict[str, list[str]]  # rel -> [href, ...]
+    json_ld: list[str]  # raw text of each application/ld+json script
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta" and ("name" in attrs or "property" in attrs):
-            key = attrs.get("property") or attrs["name"]
-            assert key not in self.meta, f"{key} is given twice"
-            self.meta[key] = attrs["content"]
-        elif tag == "link":
-            self.links.setdefault(attrs["rel"], []).append(attrs["href"])
-        elif tag == "script" and attrs.get("type") == "application/ld+json":
-            self._in_json_ld = True
-            self.json_ld.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_json_ld = False
-
-    def handle_data(self, data):
-        if self._in_json_ld:
-            self.json_ld[-1] += data
+    @classmethod
+    def of(cls, html: str) -> "Head":
+        doc = parse(html)
+        meta = {}
+        for tag in find_all(doc, "meta[name], meta[property]"):
+            key = tag.get("property") or tag.get("name")
+            assert key not in meta, f"{key} is given twice"
+            meta[key] = tag.attrib["content"]
+        links = {}
+        for link in find_all(doc, "link"):
+            links.setdefault(link.attrib["rel"], []).append(link.attrib["href"])
+        scripts = find_all(doc, 'script[type="application/ld+json"]')
+        return cls(meta, links, [script.text or "" for script in scripts])
 
     @property
     def canonical(self) -> str | None:
@@ -78,7 +70,7 @@ class Head(HTMLParser):
 def head(client, url: str) -> Head:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return Head(response.content.decode())
+    return Head.of(response.content.decode())
 
 
 # --- A small schema.org validator: the keys each type may have, and what they hold. ---
@@ -280,7 +272,7 @@ def test_without_a_synopsis_the_meta_description_is_the_summary_sentence(client)
     film = make_film(title="Leaving Las Vegas", year=1995, directors=["Mike Figgis"])
 
     response = client.get(film.get_absolute_url())
-    page = Head(response.content.decode())
+    page = Head.of(response.content.decode())
 
     summary = response.context["summary"]
     assert "Mike Figgis" in summary
@@ -439,7 +431,7 @@ def test_a_hostile_title_cannot_leave_the_json_ld_script(client):
     film = make_film(title=HOSTILE, synopsis="Tom & Jerry <3", cast=[HOSTILE])
 
     html = client.get(film.get_absolute_url()).content.decode()
-    movie = Head(html).structured_data()
+    movie = Head.of(html).structured_data()
 
     assert "<script>alert(1)" not in html
     assert movie["name"] == HOSTILE
@@ -486,7 +478,7 @@ def test_a_hostile_name_cannot_leave_the_person_json_ld(client):
     html = client.get(person.get_absolute_url()).content.decode()
 
     assert "<script>alert(1)" not in html
-    assert Head(html).structured_data()["name"] == HOSTILE
+    assert Head.of(html).structured_data()["name"] == HOSTILE
 
 
 @pytest.mark.django_db
