@@ -1,4 +1,7 @@
+import fcntl
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -99,24 +102,53 @@ def empty_cache():
     cache.clear()
 
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# --- Redis: a database of its own for each test process ------------------------------
+
+REDIS_SERVER = "redis://127.0.0.1:6379"
+# Redis has 16 databases: 0 is a REDIS_URL's without a number (`make run`), 14 the
+# benchmark's (bench/run.py); the tests take the others, from 15 down.
+TEST_REDIS_DATABASES = [15, *range(13, 0, -1)]
 
 
-@pytest.fixture
-def redis_cache(settings):
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of a Redis database this test process has to itself: tests empty their
+    database (cache.clear() is FLUSHDB), so each pytest-xdist worker, and each run of the
+    suite on the machine, holds a lock on one, which the system lets go when it ends."""
     import redis
 
     try:
-        redis.Redis.from_url(REDIS_URL).ping()
+        redis.Redis.from_url(REDIS_SERVER).ping()
     except redis.ConnectionError:
         if os.environ.get("CI"):
             raise  # CI starts Redis (.ci/run): a missing server is a failure, not a skip
         pytest.skip("no Redis server on 127.0.0.1:6379")
+    # gw0 tries 15 first, gw1 13, ...: a lone run's workers take one each at the first try.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    start = worker % len(TEST_REDIS_DATABASES)
+    for number in TEST_REDIS_DATABASES[start:] + TEST_REDIS_DATABASES[:start]:
+        lock = open(Path(tempfile.gettempdir()) / f"filmsite-tests-redis-{number}.lock", "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another test process has this one
+            lock.close()
+            continue
+        with lock:
+            lock.truncate(0)
+            lock.write(f"{os.getpid()}\n")  # who has it, for a person wondering
+            lock.flush()
+            yield f"{REDIS_SERVER}/{number}"
+        return
+    pytest.fail(f"Redis databases {TEST_REDIS_DATABASES} are all taken by other test processes")
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
             "BACKEND": "filmsite.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": redis_url,
             "KEY_PREFIX": "filmsite-tests",
         },
     }

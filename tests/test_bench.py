@@ -74,7 +74,7 @@ def test_it_measures_a_commands_time_and_memory():
     connection.vendor != "postgresql" or not shutil.which("wrk"),
     reason="the benchmark needs PostgreSQL and wrk",
 )
-def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path):
+def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path, redis_url):
     settings = connection.settings_dict
     login = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
     server = f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
@@ -90,7 +90,7 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path):
         results=tmp_path,
         output=tmp_path / "latest.json",
         kinds=None,
-        redis_url="redis://127.0.0.1:6379/13",
+        redis_url=redis_url,  # emptied first: this test process's own database
     )
 
     try:
