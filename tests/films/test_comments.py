@@ -374,7 +374,10 @@ def test_a_form_sent_after_three_seconds_is_accepted(client, ran):
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.parametrize("stamp", ["", "made-up", aged_stamp()[:-1] + "x"])
+# Named: a stamp made at collection differs in each pytest-xdist worker, which must agree.
+@pytest.mark.parametrize(
+    "stamp", ["", "made-up", aged_stamp()[:-1] + "x"], ids=["empty", "made-up", "tampered"]
+)
 def test_a_form_without_a_valid_stamp_comes_back_with_a_new_one(client, ran, stamp):
     response = post_comment(client, ran, stamp=stamp, body="My words")
 
