@@ -59,11 +59,13 @@ run: demo-db
 
 # The browser tests need /usr/bin/chromium, the HTML checks java and the npm tools (installed
 # here when npm is present); each skips with the reason when its tool is missing, except in CI.
-# The suite runs on every core (pytest-xdist), a test module to a worker: PYTEST_WORKERS=0
-# runs it in one process, PYTEST_ARGS adds options (PYTEST_ARGS="-x tests/films/test_search.py").
+# Type checks first ([tool.mypy]). The suite runs on every core (pytest-xdist), a test module
+# to a worker: PYTEST_WORKERS=0 runs it in one process, PYTEST_ARGS adds options
+# (PYTEST_ARGS="-x tests/films/test_search.py").
 PYTEST_WORKERS ?= auto
 test: $(STAMP) $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/mypy
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Lighthouse on the home, a film and a search page, served by gunicorn as in production.
