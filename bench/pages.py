@@ -37,8 +37,8 @@ class Sample:
     """Films, people and words drawn from the catalog, the same for the same seed."""
 
     def __init__(self, seed: int = 1):
-        from films.models import Credit, Film, Person
-        from films.views.common import FILMS_PER_PAGE
+        from films.catalog.models import Credit, Film, Person
+        from films.pages.views.common import FILMS_PER_PAGE
 
         rng = random.Random(seed)
         ids = list(Film.objects.order_by("id").values_list("id", flat=True))

@@ -11,8 +11,8 @@ from pathlib import Path
 def state() -> dict:
     from django.contrib.auth import get_user_model
 
-    from films.models import Film
-    from films.synthetic import SOURCE
+    from bench.synthetic import SOURCE
+    from films.catalog.models import Film
     from recommendations.models import FilmRecommendations
 
     real = Film.objects.exclude(source=SOURCE)
@@ -46,7 +46,7 @@ def read_database() -> dict:
     server that has run for a while, whatever the import and the build left in memory
     (seen: 0.8 GB of a 2.5 GB database, and pages twice as slow until it was read back).
     What does not fit in shared_buffers stays in the operating system's cache only as long
-    as the system leaves it there (README, PostgreSQL)."""
+    as the system leaves it there (docs/operations.md, PostgreSQL)."""
     import time
 
     from django.db import DatabaseError, connection

@@ -138,8 +138,8 @@ def run(args) -> dict:
         results["generate"] = measure(
             [
                 sys.executable,
-                "manage.py",
-                "generate_catalog",
+                "-m",
+                "bench.generate_catalog",
                 str(catalog),
                 "--films",
                 str(args.films),

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from films.feeds import FilmCommentsFeed, LatestCommentsFeed
-from films.views import browse, community, pages, people, search
+from films.community.feeds import FilmCommentsFeed, LatestCommentsFeed
+from films.pages.views import browse, community, film, people, search
 
 app_name = "films"
 
 urlpatterns = [
-    path("", pages.home, name="home"),
-    path("healthz", pages.health, name="health"),
+    path("", film.home, name="home"),
+    path("healthz", film.health, name="health"),
     path("search/", search.search, name="search"),
     path("search/suggest.json", search.suggest, name="suggest"),
     path("person/<slug:slug>-<int:pk>/", people.person_detail, name="person"),
@@ -16,10 +16,10 @@ urlpatterns = [
     path("country/<str:code>/", browse.country_detail, name="country"),
     path("decade/<int:start>s/", browse.decade_detail, name="decade"),
     path("browse/", browse.browse, name="browse"),
-    path("film/<int:pk>/", pages.film_by_id, name="by_id"),
-    path("film/<slug:slug>-<int:pk>/", pages.film_detail, name="detail"),
-    path("film/<slug:slug>-<int:pk>/similar/", pages.film_similar, name="similar"),
-    path("film/<slug:slug>-<int:pk>/similar.json", pages.film_similar_json, name="similar_json"),
+    path("film/<int:pk>/", film.film_by_id, name="by_id"),
+    path("film/<slug:slug>-<int:pk>/", film.film_detail, name="detail"),
+    path("film/<slug:slug>-<int:pk>/similar/", film.film_similar, name="similar"),
+    path("film/<slug:slug>-<int:pk>/similar.json", film.film_similar_json, name="similar_json"),
     path("film/<slug:slug>-<int:pk>/rate/", community.rate, name="rate"),
     path("film/<slug:slug>-<int:pk>/comments/", community.film_comments, name="comments"),
     path("film/<slug:slug>-<int:pk>/comments/feed/", FilmCommentsFeed(), name="comments_feed"),

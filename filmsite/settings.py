@@ -90,7 +90,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-CSRF_FAILURE_VIEW = "films.views.community.csrf_failure"
+CSRF_FAILURE_VIEW = "films.pages.views.community.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,7 +113,7 @@ MIDDLEWARE = [
     # one compressed already when the browser asks for it).
     "filmsite.compression.PageGZipMiddleware",
     # It stores whole pages with the headers all the others gave them.
-    "films.whole_pages.WholePageMiddleware",
+    "caching.whole_pages.WholePageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,7 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "films.whole_pages.fresh_values",
+                "caching.holes.csrf_hole",
             ],
         },
     },
@@ -161,11 +161,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-elif envbool("DATABASE_PREPARED_STATEMENTS", default=True):
-    # Django turns psycopg's prepared statements off, for poolers in transaction mode that
-    # lose them (set this to 0 behind one: films/sql.py). Its own queries bind on the client
-    # and are never prepared either way; the statements films.sql runs on every render ask to be.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5  # psycopg's default
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; Redis, shared by every gunicorn worker and host, with REDIS_URL.
@@ -173,12 +168,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "filmsite.cache.RedisCache",
+            "BACKEND": "caching.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "filmsite",
             # A Redis host that is down or cut off must not hold pages up (a connection
             # attempt otherwise waits minutes): pages are then rendered from the database.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 5},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 5},
         }
     }
 else:
@@ -200,6 +195,9 @@ CACHES["process"] = {
 # processes serving pages and the commands changing the catalog must share the cache:
 # on with REDIS_URL, off without (WHOLE_PAGE_CACHE=1/0 says otherwise, as the tests do).
 WHOLE_PAGE_CACHE = envbool("WHOLE_PAGE_CACHE", default=bool(REDIS_URL))
+# A function (dotted path) told the surrogate keys of every change once it is committed, to
+# purge an HTTP cache or CDN in front (docs/operations.md, "Caching"); none by default.
+SURROGATE_KEY_PURGE_HOOK = os.environ.get("SURROGATE_KEY_PURGE_HOOK", "") or None
 # Rate limits on votes and comments (films/community.py) count in the default cache: per
 # worker in local memory, shared by every worker and host with REDIS_URL. A cache outage
 # lets comments through rather than refusing everyone; the other spam defences still hold.

@@ -4,8 +4,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
-from films.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
-from films.views.seo import robots_txt
+from films.pages.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
+from films.pages.views.seo import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -21,9 +21,10 @@ from itertools import pairwise
 
 import numpy as np
 
-from films.models import Credit, Film
+from films.catalog.models import Credit, Film
 from recommendations import weights
 from recommendations.franchises import TitleMates
+from recommendations.postings import ExactSets, FeatureKind, columns, distinct, pointers, ranges
 
 # Kinds of shared features, as they appear in stored reasons.
 DIRECTOR, WRITER, ACTOR, GENRE, THEME, SERIES = (
@@ -59,159 +60,9 @@ ROLE_KINDS = {
     Credit.Role.WRITER: WRITER,
     Credit.Role.ACTOR: ACTOR,
 }
-# Union counts over postings longer than this OR bitsets (one bit per film) rather than
-# sorting the films: "Drama" is 40% of the catalog.
-BITSET_POSTINGS = 4096
 STREAM_CHUNK = 50_000
 # A film without a year sorts after every film of its series by distance in time.
 NO_YEAR = -1
-
-_popcount = getattr(np, "bitwise_count", None)  # numpy 2
-_POPCOUNT_BYTES = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
-
-
-def _bit_total(bits: np.ndarray) -> int:
-    if _popcount is not None:
-        return int(_popcount(bits).sum())
-    return int(_POPCOUNT_BYTES[bits.view(np.uint8)].sum())
-
-
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For the slices starts[k]:ends[k] of an array: (k of each element, its position)."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    owners = np.repeat(np.arange(len(starts)), lengths)
-    if not total:
-        return owners, np.zeros(0, dtype=np.int64)
-    firsts = np.cumsum(lengths) - lengths
-    positions = np.arange(total) - np.repeat(firsts - starts, lengths)
-    return owners, positions
-
-
-class _Kind:
-    """One kind of feature (directors, actors, genres...): both directions as sparse rows.
-
-    Features are numbered in the order of their database ids; films by their index in
-    the catalog, which is also the order of their ids.
-    """
-
-    def __init__(
-        self,
-        films: int,
-        film_index: np.ndarray,
-        feature_ids: np.ndarray,
-        total: int,
-        frequencies: dict[int, int] | None = None,
-    ):
-        """`frequencies`: films having each feature in the whole catalog, where this index
-        holds only part of it (by feature id); by default, counted here."""
-        self.ids, codes = np.unique(feature_ids, return_inverse=True)
-        codes = codes.astype(np.int64)
-        by_film = np.lexsort((codes, film_index))
-        self.film_ptr = _pointers(film_index, films)
-        self.film_features = codes[by_film]
-        self.order = by_film  # where each (film, feature) pair came from, for positions
-        by_feature = np.lexsort((film_index, codes))
-        self.feature_ptr = _pointers(codes, len(self.ids))
-        self.feature_films = film_index[by_feature]
-        # For each (feature, film) pair, where the same pair is among the film's features.
-        film_position = np.empty(len(by_film), dtype=np.int64)
-        film_position[by_film] = np.arange(len(by_film))
-        self.film_position = film_position[by_feature]
-        self.frequency_here = np.diff(self.feature_ptr)
-        self.frequency = self.frequency_here.copy()
-        for feature_id, frequency in (frequencies or {}).items():
-            code = np.searchsorted(self.ids, feature_id)
-            if code < len(self.ids) and self.ids[code] == feature_id:
-                self.frequency[code] = frequency
-        self.idf = np.log(total / np.maximum(self.frequency, 1))
-        self.mean_per_film = len(codes) / max(films, 1)
-        self._bitsets = {}
-        self.mark = np.zeros(len(self.ids), dtype=bool)
-
-    def of(self, film: int) -> np.ndarray:
-        return self.film_features[self.film_ptr[film] : self.film_ptr[film + 1]]
-
-    def films(self, feature: int) -> np.ndarray:
-        return self.feature_films[self.feature_ptr[feature] : self.feature_ptr[feature + 1]]
-
-    def union_size(self, features: np.ndarray, films: int) -> int:
-        """Films having at least one of these features."""
-        big = [f for f in features.tolist() if self.frequency[f] > BITSET_POSTINGS]
-        small = [self.films(f) for f in features.tolist() if self.frequency[f] <= BITSET_POSTINGS]
-        members = _distinct(np.concatenate(small)) if small else np.zeros(0, dtype=np.int64)
-        if not big:
-            return len(members)
-        bits = self._bitset(big[0], films).copy()
-        for feature in big[1:]:
-            bits |= self._bitset(feature, films)
-        outside = ((bits[members >> 6] >> (members & 63).astype(np.uint64)) & 1) == 0
-        return _bit_total(bits) + int(np.count_nonzero(outside))
-
-    def _bitset(self, feature: int, films: int) -> np.ndarray:
-        if feature not in self._bitsets:
-            bits = np.zeros((films + 63) // 64, dtype=np.uint64)
-            members = self.films(feature)
-            np.bitwise_or.at(bits, members >> 6, np.uint64(1) << (members & 63).astype(np.uint64))
-            self._bitsets[feature] = bits
-        return self._bitsets[feature]
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """np.unique for the small arrays of one film: sorting is faster than its hashing."""
-    values = np.sort(values)
-    if len(values) > 1:
-        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
-    return values
-
-
-def _pointers(owners: np.ndarray, size: int) -> np.ndarray:
-    pointers = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owners, minlength=size), out=pointers[1:])
-    return pointers
-
-
-class _Sets:
-    """Each film's exact set of genres (or themes), numbered: -1 for none."""
-
-    def __init__(
-        self, kind: _Kind, films: int, total: int, set_weights, frequencies: dict | None = None
-    ):
-        """`frequencies`: films having exactly a set in the whole catalog, where this index
-        holds only part of it (by the set's feature codes); by default, counted here."""
-        codes, found = np.full(films, -1, dtype=np.int64), {}
-        features = kind.film_features.tolist()
-        pointers = kind.film_ptr.tolist()
-        for film in range(films):
-            start, end = pointers[film], pointers[film + 1]
-            if start != end:
-                codes[film] = found.setdefault(tuple(features[start:end]), len(found))
-        self.code = codes
-        members = np.nonzero(codes >= 0)[0]
-        by_set = np.argsort(codes[members], kind="stable")
-        self.ptr = _pointers(codes[members], len(found))
-        self.films_in = members[by_set]
-        self.frequency = np.diff(self.ptr)
-        for features, frequency in (frequencies or {}).items():
-            if features in found:
-                self.frequency[found[features]] = frequency
-        self.idf = np.log(total / np.maximum(self.frequency, 1))
-        # The most a candidate can score with exactly this set: may it pass on that alone?
-        weight, cap, same_weight, same_cap = set_weights
-        self.may_pass = np.zeros(len(found), dtype=bool)
-        for features, code in found.items():
-            shared = float(kind.idf[list(features)].sum())
-            best = min(cap, weight * shared) + min(same_cap, same_weight * float(self.idf[code]))
-            self.may_pass[code] = best >= weights.MIN_SCORE
-        self._union_sizes = {}
-
-    def films(self, code: int) -> np.ndarray:
-        return self.films_in[self.ptr[code] : self.ptr[code + 1]]
-
-    def union_size(self, code: int, kind: _Kind, films: int, features: np.ndarray) -> int:
-        if code not in self._union_sizes:
-            self._union_sizes[code] = kind.union_size(features, films)
-        return self._union_sizes[code]
 
 
 @dataclass(frozen=True)
@@ -289,7 +140,7 @@ class ArrayIndex:
         )
         series_films = np.nonzero(self.series >= 0)[0]
         self._series_order = series_films[np.argsort(self.series[series_films], kind="stable")]
-        self._series_ptr = _pointers(self.series[series_films], len(names))
+        self._series_ptr = pointers(self.series[series_films], len(names))
 
         frequencies = figures.frequencies if figures else {}
         film_of, person, role, position = credits
@@ -297,7 +148,7 @@ class ArrayIndex:
         self.kinds = {}
         for role_value, kind in ROLE_KINDS.items():
             mine = role == role_value
-            self.kinds[kind] = _Kind(
+            self.kinds[kind] = FeatureKind(
                 count, film_index[mine], person[mine], total, frequencies.get(kind)
             )
         # Billing positions of actor credits, in the order of kinds[ACTOR].film_features,
@@ -317,14 +168,14 @@ class ArrayIndex:
         self.sets = {}
         for kind, pairs in ((GENRE, genres), (THEME, themes)):
             film_of, feature = pairs
-            postings = self.kinds[kind] = _Kind(
+            postings = self.kinds[kind] = FeatureKind(
                 count, np.searchsorted(self.ids, film_of), feature, total, frequencies.get(kind)
             )
             set_frequencies = {
                 tuple(np.searchsorted(postings.ids, sorted(ids)).tolist()): n
                 for ids, n in (figures.set_frequencies.get(kind, {}) if figures else {}).items()
             }
-            self.sets[kind] = _Sets(postings, count, total, SET_WEIGHTS[kind], set_frequencies)
+            self.sets[kind] = ExactSets(postings, count, total, SET_WEIGHTS[kind], set_frequencies)
         self._index_credit_years()
         self._components = {}  # title group -> its franchises (_linked)
 
@@ -400,7 +251,7 @@ class ArrayIndex:
                     parts.append(sets.films(code))
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        candidates = _distinct(np.concatenate(parts))
+        candidates = distinct(np.concatenate(parts))
         return candidates[candidates != film]
 
     def _shared(self, kind: str, film: int, candidates: np.ndarray):
@@ -415,7 +266,7 @@ class ArrayIndex:
         if int((ends - starts).sum()) <= len(candidates) * postings.mean_per_film:
             # From the film's features to their films: a director's or an actor's films
             # are fewer than the candidates' people.
-            owners, positions = _ranges(starts, ends)
+            owners, positions = ranges(starts, ends)
             films = postings.feature_films[positions]
             rows = np.searchsorted(candidates, films)
             found = rows < len(candidates)
@@ -424,7 +275,7 @@ class ArrayIndex:
             return rows, features, postings.film_position[positions[found]]
         # From the candidates to their features: "Drama" has more films than the
         # candidates have genres.
-        rows, positions = _ranges(postings.film_ptr[candidates], postings.film_ptr[candidates + 1])
+        rows, positions = ranges(postings.film_ptr[candidates], postings.film_ptr[candidates + 1])
         features = postings.film_features[positions]
         postings.mark[mine] = True
         shared = postings.mark[features]
@@ -567,7 +418,7 @@ class ArrayIndex:
         owners, features = [], []
         for kind in kinds:
             postings = self.kinds[kind]
-            mine, positions = _ranges(postings.film_ptr[rows], postings.film_ptr[rows + 1])
+            mine, positions = ranges(postings.film_ptr[rows], postings.film_ptr[rows + 1])
             owners.append(mine)
             features.append(postings.ids[postings.film_features[positions]])
         owners, features = np.concatenate(owners), np.concatenate(features)
@@ -667,7 +518,7 @@ class ArrayIndex:
         first[1:] = (people[1:] != people[:-1]) | (years[1:] != years[:-1])
         people, self._people_years = people[first], years[first]
         self._people, codes = np.unique(people, return_inverse=True)
-        self._people_ptr = _pointers(codes.reshape(-1), len(self._people))
+        self._people_ptr = pointers(codes.reshape(-1), len(self._people))
 
     def _ranked(
         self, film, candidates, score, series, people, directors
@@ -810,11 +661,3 @@ def _mixed(ranked: list[int], people, directors, places: int) -> list[int]:
         for person in through[row]:
             links[person] = links.get(person, 0) + 1
     return placed + remaining
-
-
-def columns(rows, dtypes) -> list[np.ndarray]:
-    """Rows (tuples, as a values_list gives them, streamed or not) as one numpy array per
-    column."""
-    dtype = np.dtype([(f"c{i}", t) for i, t in enumerate(dtypes)])
-    table = np.fromiter(rows, dtype=dtype)
-    return [table[name] for name in dtype.names]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from statistics import mean
 
-from films.models import Credit, Film
+from films.catalog.models import Credit, Film
 from recommendations.models import FilmRecommendations
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from films.text import searchable
+from films.catalog.text import searchable
 
 # How two films of a title group are mates: both of its stem; one of the stem and one
 # going on from it; both going on from it.
@@ -142,7 +142,7 @@ NOT_FIRST = ARTICLES | frozenset("of and in on to for from with at by vs v de du
 
 def search_words(title: str, original_title: str = "") -> set[str]:
     """Words of which a film's title mates hold one, as search folds titles
-    (`films.text.searchable`): the stem of any title group the film is in starts with a
+    (`films.catalog.text.searchable`): the stem of any title group the film is in starts with a
     word of its title (and a plural starts with its singular), so a search for these finds
     every title mate, and more. Short words ("s" of a possessive) only where a stem starts
     with them."""

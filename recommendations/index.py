@@ -7,16 +7,16 @@ with the catalog-wide figures the scores need (`CatalogFigures`).
 import numpy as np
 from django.db.models import Count, Q
 
-from films.models import Credit, Film
+from films.catalog.models import Credit, Film
 from recommendations.engine import (
     GENRE,
     THEME,
     ArrayIndex,
     CatalogFigures,
     FilmColumns,
-    columns,
 )
 from recommendations.franchises import TitleMates, search_words
+from recommendations.postings import columns
 from recommendations.weights import MAX_GENERATOR_FILMS, MAX_TITLE_MATES
 
 # Chunks keep each IN (...) list within every database's limit on parameters.

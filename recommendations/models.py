@@ -1,6 +1,6 @@
 from django.db import models
 
-from films.models import Film
+from films.catalog.models import Film
 
 
 class FilmRecommendations(models.Model):

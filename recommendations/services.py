@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from films import whole_pages
-from films.models import Credit, Film, Person
+from films.catalog.models import Credit, Film, Person
 from recommendations.engine import ArrayIndex, FilmResult
 from recommendations.index import neighbourhood
 from recommendations.models import FilmRecommendations
+from recommendations.signals import suggestions_changed
 
 WRITE_BATCH = 500
 # Films per task of a build in several processes, written in WRITE_BATCH rows at a time.
@@ -99,7 +99,7 @@ def _build_chunk(index: ArrayIndex, chunk, built_at, on_progress=lambda done: No
         batch_end = min(batch_start + WRITE_BATCH, end)
         with transaction.atomic():  # a batch the stored pages cannot be told of is not kept
             _save([_stored(index.result(film), built_at) for film in range(batch_start, batch_end)])
-            whole_pages.catalog_changed()
+            suggestions_changed.send(sender=FilmRecommendations)
         on_progress(batch_end - batch_start)
     return end - start
 
@@ -162,6 +162,11 @@ def _build_chunk_in_worker(chunk) -> int:
         connections.close_all()
 
 
+def rebuild_after_edit(sender, *, film_id: int, people_before: set[int], **kwargs) -> None:
+    """Receiver of films.catalog.signals.film_edited."""
+    film_edited(film_id, people_before)
+
+
 def film_edited(film_id: int, people_before: set[int]) -> None:
     """After a curator's edit: the film's own suggestions and counts now, and the film
     counts of everyone credited before or after. Other films catch up at the next build."""
@@ -171,7 +176,7 @@ def film_edited(film_id: int, people_before: set[int]) -> None:
     Person.objects.filter(pk__in=people).refresh_film_counts()
     rebuild_film(film_id)
     # Last: this runs after the curator's transaction, and search shows the counts.
-    whole_pages.catalog_changed()
+    suggestions_changed.send(sender=FilmRecommendations)
 
 
 def rebuild_film(film_id: int) -> FilmRecommendations:
@@ -180,7 +185,7 @@ def rebuild_film(film_id: int) -> FilmRecommendations:
     row = _stored(index.result(film), timezone.now())
     with transaction.atomic():
         _save([row])
-        whole_pages.films_changed([film_id])
+        suggestions_changed.send(sender=FilmRecommendations, film_ids=[film_id])
     return row
 
 
@@ -252,8 +257,8 @@ def similar_as_json(film: Film, similar: SimilarFilms) -> dict:
     }
     names = {
         "people": {credit.person.id: credit.person.name for credit in film.all_credits},
-        "genres": {genre.id: genre.name for genre in film.genres.all()},
-        "themes": {theme.id: theme.name for theme in film.themes.all()},
+        "genres": {genre.id: genre.name for genre in film.all_genres},
+        "themes": {theme.id: theme.name for theme in film.all_themes},
     }
     return {
         "id": film.external_id,

@@ -46,7 +46,7 @@ def film_path(title: str) -> str:
     import django
 
     django.setup()
-    from films.models import Film
+    from films.catalog.models import Film
 
     film = Film.objects.filter(title=title).order_by("id").first()
     if film is None:

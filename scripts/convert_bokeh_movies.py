@@ -32,7 +32,7 @@ ids, billing order or audience ratings, so the catalog has none either.
   The source lists the cast alphabetically, not in billing order, so the order is kept and
   "cast_in_billing_order" is false.
 - countries, languages: omdb.Country and omdb.Language, English Wikidata labels, turned into
-  the ISO 3166 / ISO 639 codes of films.codes.resolve_country / resolve_language, after
+  the ISO 3166 / ISO 639 codes of films.catalog.codes.resolve_country / resolve_language, after
   COUNTRY_ALIASES / LANGUAGE_ALIASES for the labels the resolver does not know or misreads.
   A label with no honest ISO code (a language family, an invented language, Kosovo) is
   dropped and counted in the summary printed to stderr.
@@ -63,13 +63,13 @@ from bokeh_sampledata.movies_data import movie_path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from films.codes import Code, resolve_country, resolve_language  # noqa: E402
+from films.catalog.codes import Code, resolve_country, resolve_language  # noqa: E402
 
 SOURCE_VERSION = "2026.1"
 SOURCE_SHA256 = "1d9c6a02e488d0354b2309e16130c58820a91ac2ce417e814c5964f9579a65ac"
 DEFAULT_OUT = REPO_ROOT / "fixtures" / "demo-catalog.jsonl.gz"
 
-# Wikidata labels of this source that films.codes does not resolve, or resolves wrongly.
+# Wikidata labels of this source that films.catalog.codes does not resolve, or resolves wrongly.
 COUNTRY_ALIASES = {
     # The resolver reads these two as former countries (ISO 3166-3 FXFR "France,
     # Metropolitan", YDYE "Democratic Yemen"); the films are from today's France and Yemen.

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from films.models import Credit, Film, Genre, Person, Theme
+from films.catalog.models import Credit, Film, Genre, Person, Theme
 
 # Tests render templates with plain static file names, whether or not collectstatic has
 # run in this checkout (a stale manifest would otherwise fail on a new static file).
@@ -31,7 +31,7 @@ def make_film(**kwargs) -> Film:
     film.genres.set([make_named(Genre, g) for g in genres])
     film.themes.set([make_named(Theme, t) for t in themes])
     if countries:
-        from films.models import Country
+        from films.catalog.models import Country
 
         film.countries.set(
             [Country.objects.get_or_create(code=c, defaults={"name": c})[0] for c in countries]
@@ -51,7 +51,7 @@ def make_film(**kwargs) -> Film:
 def make_named(model, name_or_obj):
     if isinstance(name_or_obj, model):
         return name_or_obj
-    from films.models import slug_for
+    from films.catalog.models import slug_for
 
     return model.objects.get_or_create(
         name=name_or_obj, defaults={"slug": slug_for(name_or_obj, "x")}
@@ -147,7 +147,7 @@ def redis_cache(settings, redis_url):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "filmsite.cache.RedisCache",
+            "BACKEND": "caching.redis.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "filmsite-tests",
         },

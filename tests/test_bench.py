@@ -15,7 +15,7 @@ from django.db import connection
 
 from bench import run as bench
 from bench.pages import KINDS, Sample, paths_of
-from films.synthetic import write_catalog
+from bench.synthetic import write_catalog
 from recommendations.services import build_all
 from tests.conftest import make_film
 

@@ -5,8 +5,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from films.models import Country, Film, Person
-from films.ratings import apply_combined_rating
+from films.catalog.models import Country, Film, Person
+from films.catalog.ratings import apply_combined_rating
 from recommendations.services import build_all
 from tests.conftest import make_film, make_person
 from tests.recommendations.catalog import add_bare_films

@@ -8,8 +8,9 @@ import time
 from django.core.cache import cache
 from django.urls import reverse
 
-from films.forms import FormStamp
-from films.models import Comment, Film
+from films.catalog.models import Film
+from films.community.forms import FormStamp
+from films.community.models import Comment
 
 _tokens = itertools.count(1)
 

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from films.community import vote_submit
-from films.models import Credit, Film, Language, Person, Vote
-from films.visitors import Visitor
+from films.catalog.models import Credit, Film, Language, Person
+from films.community.models import Vote
+from films.community.services import vote_submit
+from films.community.visitors import Visitor
 
 # Whitenoise warns that collectstatic has not been run; the admin tests need no static files.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")

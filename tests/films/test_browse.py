@@ -4,7 +4,7 @@ rating) and sorted; a wrong value in the URL is a message on the form, never an 
 import pytest
 from django.urls import reverse
 
-from films.models import Country, Genre
+from films.catalog.models import Country, Genre
 from tests.conftest import make_film, make_named
 from tests.films.test_film_lists import rated
 from tests.html import card_titles, find, find_all, links, page, text, texts

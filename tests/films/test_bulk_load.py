@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections
 
-from films import bulk_load
-from films.catalog import CatalogWriter
-from films.models import DeferredIndex, Film
-from films.synthetic import SyntheticCatalog
+from bench.synthetic import SyntheticCatalog
+from films.catalog.importing import bulk_load
+from films.catalog.importing.writer import CatalogWriter
+from films.catalog.models import DeferredIndex, Film
 
 pytestmark = [
     pytest.mark.skipif(

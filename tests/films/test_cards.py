@@ -1,9 +1,9 @@
-"""Film cards (films.cards, includes/film_card_body.html): the facts they name, in the
+"""Film cards (films.pages.cards, includes/film_card_body.html): the facts they name, in the
 order the film page gives them, escaped, and in the page's language."""
 
 import pytest
 
-from films.models import Country, Film, Person
+from films.catalog.models import Country, Film, Person
 from tests.conftest import make_film
 from tests.html import find, links, page, texts
 

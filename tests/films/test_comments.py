@@ -10,12 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from films import community
-from films.community import address_hash, comment_submit
-from films.forms import FormStamp
-from films.models import Comment
-from films.views.community import wait_phrase
-from films.visitors import COOKIE_NAME, Visitor
+from films.community import services as community
+from films.community.forms import FormStamp
+from films.community.models import Comment
+from films.community.services import address_hash, comment_submit
+from films.community.visitors import COOKIE_NAME, Visitor
+from films.pages.views.community import wait_phrase
 from tests.conftest import make_film
 from tests.films.community import (
     aged_stamp,
@@ -546,7 +546,7 @@ def test_a_comment_that_could_not_be_stored_says_so_and_keeps_the_text(client, r
     def database_down(**kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("films.views.community.comment_submit", database_down)
+    monkeypatch.setattr("films.pages.views.community.comment_submit", database_down)
 
     response = post_comment(client, ran, name="Ada", body="Words worth keeping")
 

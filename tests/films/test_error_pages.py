@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import bad_request, server_error
 
-from films.models import Comment
+from films.community.models import Comment
 from tests.conftest import make_film
 from tests.films.community import comment_data, visible_text
 

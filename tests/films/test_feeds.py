@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from films.feeds import ITEMS_IN_FEED
-from films.models import Comment
+from films.community.feeds import ITEMS_IN_FEED
+from films.community.models import Comment
 from tests.conftest import make_film
 from tests.films.community import make_comment
 

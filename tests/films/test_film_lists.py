@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from films.models import Country, Film, Genre, Person, Theme
-from films.ratings import combine_ratings
+from films.catalog.models import Country, Film, Genre, Person, Theme
+from films.catalog.ratings import combine_ratings
 from tests.conftest import make_film
 from tests.html import card_titles, find, find_all, links, page, text, texts
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from films.models import Country, Film
-from films.sentences import similar_counts
+from films.catalog.models import Country, Film
+from films.pages.sentences import similar_counts
 from recommendations.models import FilmRecommendations
 from tests.conftest import make_film
 from tests.html import find_all, parse
@@ -238,7 +238,7 @@ def test_a_french_list_page_has_a_french_title(client, film):
 
 
 def test_french_comment_dates(client, film):
-    from films.models import Comment
+    from films.community.models import Comment
 
     Comment.objects.create(
         film=film, name="Ann", body="Beau film.", state=Comment.State.PUBLISHED,

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from films.models import Country, Credit, Film, Genre, Language, Person, Theme
+from films.catalog.models import Country, Credit, Film, Genre, Language, Person, Theme
 
 DEMO_CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "demo-catalog.jsonl.gz"
 
@@ -699,8 +699,8 @@ def test_a_long_catalog_is_checked_in_several_processes_with_the_same_verdicts(
     import_lines, monkeypatch
 ):
     # Small chunks, so that these 40 lines take the path of a 300,000-line catalog.
-    monkeypatch.setattr("films.catalog.CHECK_CHUNK", 3)
-    monkeypatch.setattr("films.catalog.CHECK_IN_ONE_PROCESS", 6)
+    monkeypatch.setattr("films.catalog.importing.validation.CHECK_CHUNK", 3)
+    monkeypatch.setattr("films.catalog.importing.validation.CHECK_IN_ONE_PROCESS", 6)
     lines = [film_line(n, cast=["Shared Actor", f"Actor {n % 4}"]) for n in range(1, 41)]
     lines[24] = film_line(25, year="x")
     lines[31] = film_line(3)  # a duplicate id, in a chunk of its own process

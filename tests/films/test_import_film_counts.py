@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import DatabaseError
 from django.db.models import Count
 
-from films.catalog import CatalogWriter
-from films.models import Person
+from films.catalog.importing.writer import CatalogWriter
+from films.catalog.models import Person
 
 
 def write(tmp_path, *lines, name="catalog.jsonl") -> str:

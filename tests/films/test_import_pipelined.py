@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from films.models import Country, Credit, Film, Genre, Language, Person, Theme
-from films.synthetic import SyntheticCatalog
+from bench.synthetic import SyntheticCatalog
+from films.catalog.models import Country, Credit, Film, Genre, Language, Person, Theme
 
 pytestmark = [
     pytest.mark.skipif(

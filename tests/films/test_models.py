@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import resolve, reverse, set_script_prefix
 from django.utils import translation
 
-from films.models import Credit, Film, Person
+from films.catalog.models import Credit, Film, Person
 from tests.conftest import make_person
 
 

@@ -6,9 +6,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from films.community import address_hash, vote_submit
-from films.models import Comment, Vote
-from films.visitors import Visitor
+from films.community.models import Comment, Vote
+from films.community.services import address_hash, vote_submit
+from films.community.visitors import Visitor
 from tests.conftest import make_film
 from tests.films.community import make_comment, visible_text
 

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from films.community import vote_submit
-from films.models import Credit, Film, Genre, Person
-from films.visitors import Visitor
+from films.catalog.models import Credit, Film, Genre, Person
+from films.community.services import vote_submit
+from films.community.visitors import Visitor
 from recommendations.services import build_all
 from tests.recommendations.catalog import add_bare_films, add_films_credited_to
 

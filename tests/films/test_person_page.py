@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from films.models import Credit, Film, Person
+from films.catalog.models import Credit, Film, Person
 from tests.conftest import make_film, make_person
 from tests.html import find, find_all, links, page, text, texts
 

@@ -1,8 +1,8 @@
-"""films.relations: a film page's own relations in one statement, as prefetch_related
+"""films.pages.relations: a film page's own relations in one statement, as prefetch_related
 would give them."""
 
-from films.models import Country, Credit, Film, Language
-from films.relations import load_relations
+from films.catalog.models import Country, Credit, Film, Language
+from films.pages.relations import load_relations
 from tests.conftest import make_film, make_person
 
 
@@ -46,10 +46,10 @@ def _fields(instance) -> list:
 
 def _relations(film: Film) -> dict:
     return {
-        "genres": [_fields(g) for g in film.genres.all()],
-        "themes": [_fields(t) for t in film.themes.all()],
-        "countries": [_fields(c) for c in film.countries.all()],
-        "languages": [_fields(lang) for lang in film.languages.all()],
+        "genres": [_fields(g) for g in film.all_genres],
+        "themes": [_fields(t) for t in film.all_themes],
+        "countries": [_fields(c) for c in film.all_countries],
+        "languages": [_fields(lang) for lang in film.all_languages],
         "credits": [_fields(c) for c in film.all_credits],
         "people": [_fields(c.person) for c in film.all_credits],
         "directors": [p.name for p in film.directors],
@@ -67,9 +67,9 @@ def test_it_reads_what_prefetch_related_reads_in_one_query(db, django_assert_num
         got = _relations(film)
 
     assert got == expected
-    assert [g.name for g in film.genres.all()] == ["Crime", "Drama", "Thriller"]
-    assert [c.name for c in film.countries.all()] == ["Germany", "Switzerland"]
-    assert [lang.name for lang in film.languages.all()] == ["French", "German"]
+    assert [g.name for g in film.all_genres] == ["Crime", "Drama", "Thriller"]
+    assert [c.name for c in film.all_countries] == ["Germany", "Switzerland"]
+    assert [lang.name for lang in film.all_languages] == ["French", "German"]
     assert got["cast"] == ["Al Pacino", "Robert De Niro", "Ashley Judd", "Val Kilmer"]
     assert all(credit.film is film for credit in film.all_credits)
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from films.models import Film, Person
-from films.text import searchable
+from films.catalog.models import Film, Person
+from films.catalog.text import searchable
 from tests.conftest import make_film
 from tests.html import HtmlElement, card_titles, find, links, page, text, texts
 

@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from films.models import Country, Film, Person
-from films.sentences import (
+from films.catalog.models import Country, Film, Person
+from films.pages.sentences import (
     film_summary,
     genre_phrase,
     indefinite_article,

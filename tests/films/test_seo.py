@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from films.models import Film, Genre, Language
-from films.sitemaps import SITEMAPS, CatalogSitemap
-from films.structured_data import iso_duration, movie_json_ld
+from films.catalog.models import Film, Genre, Language
+from films.pages.sitemaps import SITEMAPS, CatalogSitemap
+from films.pages.structured_data import iso_duration, movie_json_ld
 from films.templatetags.seo import meta_description
 from tests.conftest import make_film, make_person
 from tests.html import find_all, parse

@@ -1,17 +1,16 @@
-"""The synthetic catalog (films/synthetic.py, `generate_catalog`): valid, reproducible,
-obviously synthetic, and shaped like a real catalog."""
+"""The synthetic catalog (bench/synthetic.py, `python -m bench.generate_catalog`): valid,
+reproducible, obviously synthetic, and shaped like a real catalog."""
 
 import gzip
-import io
 import json
 from collections import Counter
 from statistics import mean
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from films.catalog import parse_line
-from films.synthetic import SOURCE, SyntheticCatalog, write_catalog
+from bench import generate_catalog
+from bench.synthetic import SOURCE, SyntheticCatalog, write_catalog
+from films.catalog.importing.validation import parse_line
 
 
 @pytest.fixture(scope="module")
@@ -66,18 +65,18 @@ def test_its_shapes_are_those_of_a_real_catalog(lines):
     assert 25 < mean(len(line.get("synopsis", "").split()) for line in lines) < 80
 
 
-def test_the_command_writes_the_file_it_is_given(tmp_path):
-    out = io.StringIO()
+def test_the_command_writes_the_file_it_is_given(tmp_path, capsys):
     path = tmp_path / "catalog.jsonl.gz"
 
-    call_command("generate_catalog", str(path), "--films", "50", "--seed", "3", stdout=out)
+    generate_catalog.main([str(path), "--films", "50", "--seed", "3"])
 
     with gzip.open(path, "rt") as catalog:
         assert sum(1 for _ in catalog) == 50
-    assert "Wrote 50 synthetic films (seed 3)" in out.getvalue()
+    assert "Wrote 50 synthetic films (seed 3)" in capsys.readouterr().out
     assert not (tmp_path / "catalog.jsonl.gz.partial").exists()
 
 
-def test_the_command_refuses_a_directory_that_does_not_exist(tmp_path):
-    with pytest.raises(CommandError, match="No such directory"):
-        call_command("generate_catalog", str(tmp_path / "nope" / "c.jsonl.gz"), "--films", "5")
+def test_the_command_refuses_a_directory_that_does_not_exist(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        generate_catalog.main([str(tmp_path / "nope" / "c.jsonl.gz"), "--films", "5"])
+    assert "No such directory" in capsys.readouterr().err

@@ -13,12 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from films import community
-from films.community import vote_submit, vote_withdraw
-from films.models import Film, Vote
-from films.ratings import combine_ratings
-from films.views.community import wait_phrase
-from films.visitors import COOKIE_NAME, Visitor
+from films.catalog.models import Film
+from films.catalog.ratings import combine_ratings
+from films.community import services as community
+from films.community.models import Vote
+from films.community.services import vote_submit, vote_withdraw
+from films.community.visitors import COOKIE_NAME, Visitor
+from films.pages.views.community import wait_phrase
 from tests.conftest import make_film
 from tests.films.community import (
     clear_rate_limits,

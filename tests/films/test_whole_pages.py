@@ -1,4 +1,4 @@
-"""Whole pages from the cache (films/whole_pages.py): served without the database to
+"""Whole pages from the cache (caching/whole_pages.py): served without the database to
 visitors the page does not vary for, and never after what they show has changed."""
 
 import gzip
@@ -11,21 +11,23 @@ from wsgiref.validate import validator
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from films import whole_pages
-from films.community import vote_submit
-from films.forms import FormStamp
-from films.models import Comment, Credit, Film, Person
-from films.visitors import Visitor
-from films.whole_pages import FRESH_VALUES
+from caching import stored_pages, surrogate_keys, whole_pages
+from caching.holes import HOLES
+from films.catalog.models import Credit, Film, Person
+from films.community.forms import FormStamp
+from films.community.models import Comment
+from films.community.services import vote_submit
+from films.community.visitors import Visitor, remember_visitor
 from recommendations.services import build_all
 from tests.films.community import aged_stamp, post_comment, rate, visible_text
 from tests.recommendations.catalog import add_bare_films, add_films_credited_to
 
-MARKERS = list(FRESH_VALUES.values())
+MARKERS = list(HOLES.values())
 
 
 @pytest.fixture(autouse=True)
@@ -250,11 +252,13 @@ def front(redis_cache):
     the cache every process shares in production."""
     from filmsite.wsgi import application
 
-    whole_pages.forget_pages_met()  # no page met before this test
+    stored_pages.forget_pages_met()  # no page met before this test
     return application
 
 
-def through(front, path, cookie="", method="GET", accept_encoding="") -> FrontResponse:
+def through(
+    front, path, cookie="", method="GET", accept_encoding="", if_none_match=""
+) -> FrontResponse:
     """A request to the WSGI application as a server sends it. Django's test Client and
     RequestFactory go through a handler of their own, never through the front; here wsgiref
     fills in the rest of the environ and checks both sides keep to WSGI (PEP 3333)."""
@@ -273,6 +277,8 @@ def through(front, path, cookie="", method="GET", accept_encoding="") -> FrontRe
         environ["HTTP_COOKIE"] = cookie
     if accept_encoding:
         environ["HTTP_ACCEPT_ENCODING"] = accept_encoding
+    if if_none_match:
+        environ["HTTP_IF_NONE_MATCH"] = if_none_match
     setup_testing_defaults(environ)
     started = {}
 
@@ -367,7 +373,7 @@ def test_a_gzipped_stored_page_is_the_page_whatever_its_pieces(content, value):
         def value(self, name):
             return value
 
-    page = whole_pages.StoredPage.of(Response(content), {})
+    page = stored_pages.StoredPage.of(Response(content), {})
     plain = page.content_for(Values(), gzipped=False)
 
     assert gzip.decompress(page.content_for(Values(), gzipped=True)) == plain
@@ -436,11 +442,11 @@ def test_a_page_without_a_form_sets_no_csrf_cookie_as_django_would_not(figgis):
         assert "csrftoken" not in response.cookies
 
 
-def test_a_page_met_recently_is_served_reading_only_its_stamps(front, figgis, monkeypatch):
+def test_a_page_met_recently_is_served_reading_only_its_surrogate_keys(front, figgis, monkeypatch):
     url = figgis[0].get_absolute_url()
     rendered = [through(front, url) for _ in range(2)][-1]
     read = []
-    shared = whole_pages.cache
+    shared = surrogate_keys.cache
 
     class Watched:
         def __getattr__(self, name):
@@ -450,16 +456,16 @@ def test_a_page_met_recently_is_served_reading_only_its_stamps(front, figgis, mo
             read.append(list(keys))
             return shared.get_many(keys)
 
-    monkeypatch.setattr(whole_pages, "cache", Watched())
+    monkeypatch.setattr(surrogate_keys, "cache", Watched())
     keep_django_out(front, monkeypatch)
     served = through(front, url)
 
     assert without_fresh_values(served.html) == without_fresh_values(rendered.html)
-    assert len(read) == 1 and read[0] and all(key.startswith("stamp:") for key in read[0])
+    assert len(read) == 1 and read[0] and all(key.startswith("surrogate-key:") for key in read[0])
 
     # No longer than the cache keeps the page: then it is read again.
-    for kept in whole_pages._pages_kept.values():
-        kept.rendered_at -= whole_pages.TIMEOUT
+    for kept in stored_pages.pages_kept.values():
+        kept.rendered_at -= stored_pages.TIMEOUT
     read.clear()
     through(front, url)
     assert any(key.startswith("page:") for key in read[-1])
@@ -497,7 +503,7 @@ def test_the_front_leaves_the_page_to_django_when_the_cache_is_out_of_reach(
         start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
         return [b"Django answered"]
 
-    monkeypatch.setattr(whole_pages, "_stored_page_and_stamps", unreachable)
+    monkeypatch.setattr(whole_pages, "stored_page_and_versions", unreachable)
     monkeypatch.setattr(front, "application", django)
 
     assert through(front, url).html == "Django answered"
@@ -560,7 +566,7 @@ def test_the_front_leaves_other_requests_to_django(front, figgis, monkeypatch):
     def no_stored_pages(key):
         raise AssertionError("looked up in the cache of whole pages")
 
-    monkeypatch.setattr(whole_pages, "_stored_page_and_stamps", no_stored_pages)
+    monkeypatch.setattr(whole_pages, "stored_page_and_versions", no_stored_pages)
 
     assert through(front, reverse("films:health")).html == "ok"
     own = through(front, url, cookie=visitor_cookie)
@@ -579,9 +585,9 @@ def unreachable_redis(settings):
     """The shared cache as production configures it, with no server to answer it."""
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "filmsite.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
+        "default": {"BACKEND": "caching.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
     }
-    whole_pages.forget_pages_met()
+    stored_pages.forget_pages_met()
 
 
 def test_pages_come_from_the_database_while_redis_is_out_of_reach(figgis, unreachable_redis):
@@ -647,6 +653,118 @@ def test_a_build_keeps_no_batch_it_could_not_announce_while_redis_is_out_of_reac
 
     add_films_credited_to("Mike Figgis", Credit.Role.DIRECTOR, 3)
 
-    with pytest.raises(whole_pages.CacheUnreachable):
+    with pytest.raises(surrogate_keys.CacheUnreachable):
         build_all()
     assert not FilmRecommendations.objects.exists()
+
+
+# --- Standard HTTP caching: surrogate keys, validators, purges ----------------------------
+
+
+def test_a_stored_page_names_what_it_shows_in_its_surrogate_keys(front, figgis):
+    url = figgis[0].get_absolute_url()
+    rendered, _, served = [through(front, url) for _ in range(3)]
+
+    keys = served.header("Surrogate-Key").split()
+    assert served.header("Surrogate-Key") == rendered.header("Surrogate-Key")
+    # The catalog, the film itself and the films it suggests (their ratings show).
+    assert {"catalog", f"film-{figgis[0].pk}", f"film-{figgis[1].pk}"} <= set(keys)
+    assert "ratings" not in keys  # a vote elsewhere leaves a film's page alone
+    search = through(front, f"{reverse('films:search')}?q=figgis")
+    assert set(search.header("Surrogate-Key").split()) >= {"catalog", "ratings"}
+
+
+def test_a_browser_sending_the_pages_etag_back_gets_a_304_until_the_film_changes(front, figgis):
+    url = figgis[0].get_absolute_url()
+    first = [through(front, url) for _ in range(3)][-1]
+    etag = first.header("ETag")
+    assert etag.startswith('W/"')
+
+    again = through(front, url, if_none_match=etag)  # before Django: the front answers
+    assert again.status == "304 Not Modified" and again.body == b""
+    assert again.header("ETag") == etag
+    # Django answers as well, for a page the front has not met (the test client's URL).
+    stored = [Client().get(url) for _ in range(2)][-1]["ETag"]
+    assert Client(headers={"If-None-Match": stored}).get(url).status_code == 304
+
+    rate(Client(), figgis[0], stars=2)
+    changed = through(front, url, if_none_match=etag)
+    assert changed.status == "200 OK" and "2.0/5" in changed.html
+    assert changed.header("ETag") != etag
+
+
+def test_a_page_rendered_for_a_visitor_of_their_own_has_no_validator(front, figgis):
+    url = figgis[0].get_absolute_url()
+    for _ in range(2):
+        through(front, url)
+    voter = Client()
+    rate(voter, figgis[0], stars=3)
+    cookie = f"filmsite_visitor={voter.cookies['filmsite_visitor'].value}"
+
+    own = through(front, url, cookie=cookie)
+
+    assert own.status == "200 OK" and own.header("ETag") is None
+    assert own.header("Surrogate-Key") is None
+
+
+def record_purge(keys):
+    PURGED.append(sorted(keys))
+
+
+PURGED = []
+
+
+def test_a_change_purges_its_surrogate_keys_through_the_hook_once_committed(
+    figgis, settings, django_capture_on_commit_callbacks
+):
+    settings.SURROGATE_KEY_PURGE_HOOK = f"{__name__}.record_purge"
+    PURGED.clear()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        vote_submit(film_id=figgis[0].pk, visitor=Visitor(cookie_id="p" * 24), stars=4)
+        assert PURGED == []  # not before the vote is committed
+    for callback in callbacks:
+        callback()
+
+    assert PURGED == [sorted(["ratings", f"film-{figgis[0].pk}"])]
+
+
+def test_a_response_setting_a_cookie_the_page_cache_does_not_know_is_refused(rf):
+    def view_setting_a_new_cookie(request):
+        response = HttpResponse("a page")
+        response.set_cookie("recently_viewed", "1,2,3")
+        return response
+
+    middleware = whole_pages.WholePageMiddleware(view_setting_a_new_cookie)
+    with pytest.raises(whole_pages.UnknownCookie, match="recently_viewed"):
+        middleware(rf.get("/"))
+
+
+def test_the_sites_own_cookies_are_known_to_the_page_cache(rf):
+    def view_setting_the_visitor_cookie(request):
+        response = HttpResponse("a page")
+        remember_visitor(response, Visitor(cookie_id="v" * 24))
+        return response
+
+    response = whole_pages.WholePageMiddleware(view_setting_the_visitor_cookie)(rf.get("/"))
+
+    assert "filmsite_visitor" in response.cookies
+
+
+def test_every_page_served_from_the_cache_says_what_it_shows():
+    from django.urls import get_resolver
+
+    cached = {}
+    for pattern in get_resolver("films.urls").url_patterns:
+        declared = getattr(pattern.callback, "surrogate_keys", None)
+        if declared is not None:
+            kwargs = {name: 1 for name in pattern.pattern.regex.groupindex}
+            cached[pattern.name] = sorted(declared(**kwargs))
+
+    # Lists show ratings; a film's pages show the film; a person's page the catalog alone.
+    assert cached["home"] == ["catalog", "ratings"]
+    assert cached["detail"] == ["catalog", "film-1"]
+    assert cached["similar"] == ["catalog", "film-1"]
+    assert cached["person"] == ["catalog"]
+    assert all("catalog" in keys for keys in cached.values())
+    assert {"search", "browse", "genre", "decade"} <= cached.keys()

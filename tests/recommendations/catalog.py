@@ -7,7 +7,7 @@ films nothing rare enough passes MIN_SCORE, so tests pad the catalog with bare f
 
 import math
 
-from films.models import Credit, Film
+from films.catalog.models import Credit, Film
 from recommendations.models import FilmRecommendations
 from tests.conftest import make_person
 

@@ -5,7 +5,7 @@ from itertools import combinations
 
 import pytest
 
-from films.models import Credit, Film, Genre, Person
+from films.catalog.models import Credit, Film, Genre, Person
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all, rebuild_film
 from tests.conftest import make_film

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from films.models import Credit, Film
+from films.catalog.models import Credit, Film
 from recommendations.evaluation import evaluate
 from recommendations.services import build_all
 from tests.conftest import make_film

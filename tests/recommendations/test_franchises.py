@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from films.models import Credit, Film, Genre
-from films.sentences import reasons
+from films.catalog.models import Credit, Film, Genre
+from films.pages.sentences import reasons
 from recommendations import weights
 from recommendations.franchises import series_name, title_stem
 from recommendations.models import FilmRecommendations

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from films.synthetic import SyntheticCatalog
-from recommendations import engine, weights
+from bench.synthetic import SyntheticCatalog
+from recommendations import postings, weights
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all, rebuild_film
 from tests.recommendations.test_counts import COUNT_FIELDS
@@ -53,7 +53,7 @@ def stored() -> dict[int, tuple]:
 @pytest.mark.parametrize(
     "generator_films, bitset_postings",
     [
-        (weights.MAX_GENERATOR_FILMS, engine.BITSET_POSTINGS),
+        (weights.MAX_GENERATOR_FILMS, postings.BITSET_POSTINGS),
         # Features too common to generate candidates, and unions counted with bitsets.
         (25, 8),
     ],
@@ -63,7 +63,7 @@ def test_rebuilding_each_film_alone_stores_what_the_full_build_stores(
     db, tmp_path, monkeypatch, generator_films, bitset_postings
 ):
     monkeypatch.setattr(weights, "MAX_GENERATOR_FILMS", generator_films)
-    monkeypatch.setattr(engine, "BITSET_POSTINGS", bitset_postings)
+    monkeypatch.setattr(postings, "BITSET_POSTINGS", bitset_postings)
     import_synthetic(tmp_path)
     build_all()
     full = stored()

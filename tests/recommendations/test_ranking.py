@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from films.models import Credit, Film, Genre
-from films.sentences import reasons
+from films.catalog.models import Credit, Film, Genre
+from films.pages.sentences import reasons
 from recommendations import weights
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all

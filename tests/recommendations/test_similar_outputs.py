@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 from django.db import connections
 
-from films.models import Film
+from films.catalog.models import Film
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all
 from tests.conftest import make_film

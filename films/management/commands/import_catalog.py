@@ -12,15 +12,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from films.bulk_load import (
+from films.catalog.importing.bulk_load import (
     ImportRunning,
     build_deferred_indexes,
     indexes_built_afterwards,
     one_import_at_a_time,
 )
-from films.catalog import CatalogError, CatalogWriter, check_lines, parse_line
-from films.models import Country, Credit, Film, Genre, Language, Person, Theme
-from films.statistics import refresh_after_bulk_write
+from films.catalog.importing.validation import CatalogError, check_lines, parse_line
+from films.catalog.importing.writer import CatalogWriter
+from films.catalog.models import Country, Credit, Film, Genre, Language, Person, Theme
+from films.catalog.statistics import refresh_after_bulk_write
 
 BATCH_SIZE = 1000
 

@@ -4,8 +4,8 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from films.models import Film
-from films.statistics import refresh_after_bulk_write
+from films.catalog.models import Film
+from films.catalog.statistics import refresh_after_bulk_write
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all
 

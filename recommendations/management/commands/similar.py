@@ -2,8 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from films.models import Film
-from films.relations import load_relations
+from films.catalog.models import Film
 from recommendations.services import load_similar, similar_as_json
 
 
@@ -18,12 +17,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, ids, limit, **options):
-        films = Film.objects.in_bulk(ids, field_name="external_id")
+        films = Film.objects.for_detail().in_bulk(ids, field_name="external_id")
         unknown = [i for i in ids if i not in films]
         if unknown:
             raise CommandError(f"Unknown film id: {', '.join(unknown)}", returncode=2)
         for external_id in ids:
             film = films[external_id]
             similar = load_similar(film, limit=limit)
-            load_relations(film)
             self.stdout.write(json.dumps(similar_as_json(film, similar), ensure_ascii=False))

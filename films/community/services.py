@@ -1,0 +1,219 @@
+"""Ratings and comments: the writes, and the defences that keep them honest.
+
+Votes: one per visitor and film (films.community.visitors, UniqueConstraint), written with
+the film's counters in one transaction so the figures are exact however many visitors vote at once.
+
+Comments, and the spam defences that do not bother people (the README has the reasons):
+- a honeypot field people never see (films.community.forms.CommentForm): a comment that fills it is
+  answered like a held one and stored as spam, out of sight, so a bot learns nothing and a
+  person caught by mistake can still be approved by a moderator;
+- a minimum time between showing the form and sending it (films.community.forms.FormStamp);
+- rate limits per visitor and per address (retry_after, with django-ratelimit);
+- comments with several links held for moderation (comment_state).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
+
+from caching import surrogate_keys
+from films.catalog.models import Film
+from films.catalog.ratings import apply_combined_rating
+from films.community.models import Comment, Vote
+from films.community.visitors import Visitor
+
+MIN_STARS = 1
+MAX_STARS = 5
+
+# Rates as django-ratelimit writes them ("5/10m": 5 per 10 minutes), counted in the default
+# cache: the local memory of each worker, or Redis shared by all with REDIS_URL. Generous
+# for a person, tight for a script; a visitor who clears their cookie is still one address.
+RATE_LIMITS = {
+    "comment": {"visitor": "5/10m", "address": "20/h"},
+    "vote": {"address": "60/10m"},
+}
+
+# Two links or more and a comment waits for a moderator: one link is a person sharing a
+# review; several are how spam looks.
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+LINKS_HELD_FOR_MODERATION = 2
+
+
+# --- Votes -----------------------------------------------------------------------------
+
+
+def vote_submit(*, film_id: int, visitor: Visitor, stars: int) -> Film:
+    """Record the visitor's stars for the film, or change their earlier vote; returns the
+    film with its new figures. Raises Film.DoesNotExist and ValueError (not a vote)."""
+    if isinstance(stars, bool) or not isinstance(stars, int) or not MIN_STARS <= stars <= MAX_STARS:
+        raise ValueError(f"A vote is from {MIN_STARS} to {MAX_STARS} stars, not {stars!r}.")
+    return _change_vote(film_id=film_id, visitor=visitor, stars=stars)
+
+
+def vote_withdraw(*, film_id: int, visitor: Visitor) -> Film:
+    """Remove the visitor's vote for the film, if any; returns the film's new figures."""
+    return _change_vote(film_id=film_id, visitor=visitor, stars=None)
+
+
+def visitor_vote(*, film: Film, visitor: Visitor) -> int | None:
+    """The visitor's stars for the film (one query; none for a visitor we have not met)."""
+    if visitor.key is None:
+        return None
+    return (
+        Vote.objects.filter(film=film, visitor=visitor.key).values_list("stars", flat=True).first()
+    )
+
+
+def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
+    if visitor.key is None:
+        raise ValueError(
+            "A vote needs a visitor: call films.community.visitors.ensure_visitor first."
+        )
+    with transaction.atomic():
+        # The film's row is locked first, so the votes on one film are written one after
+        # the other: each reads the visitor's previous vote and the film's counters as the
+        # one before it committed them. (SQLite has no row locks; its IMMEDIATE transactions,
+        # see settings, already take the database's write lock at BEGIN.)
+        film = (
+            Film.objects.select_for_update()
+            .only(
+                "id", "catalog_rating_average", "catalog_rating_count", "votes_count", "votes_sum"
+            )
+            .get(pk=film_id)
+        )
+        previous = Vote.objects.filter(film_id=film_id, visitor=visitor.key).first()
+        if previous is None and stars is None:
+            return film
+        if previous is None:
+            Vote.objects.create(
+                film_id=film_id, visitor=visitor.key, user_id=visitor.user_id, stars=stars
+            )
+            count_change, sum_change = 1, stars
+        elif stars is None:
+            previous.delete()
+            count_change, sum_change = -1, -previous.stars
+        else:
+            Vote.objects.filter(pk=previous.pk).update(stars=stars, updated_at=timezone.now())
+            count_change, sum_change = 0, stars - previous.stars
+        # F(): the database adds the change to what it holds, never to what was read.
+        Film.objects.filter(pk=film_id).update(
+            votes_count=F("votes_count") + count_change, votes_sum=F("votes_sum") + sum_change
+        )
+        film.refresh_from_db(fields=["votes_count", "votes_sum"])
+        apply_combined_rating(film)
+        Film.objects.filter(pk=film_id).update(
+            rating_average=film.rating_average,
+            rating_count=film.rating_count,
+            rating_rank=film.rating_rank,
+            # Cached pages that show this film's rating are keyed on updated_at.
+            updated_at=timezone.now(),
+        )
+        surrogate_keys.films_rated([film_id])
+    return film
+
+
+# --- Comments --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmittedComment:
+    comment: Comment
+    # False when this form had been sent before: the comment stored then, not a second one.
+    created: bool
+
+
+def count_links(text: str) -> int:
+    return len(LINK.findall(text))
+
+
+def comment_state(*, name: str, body: str, caught_by_honeypot: bool) -> str:
+    if caught_by_honeypot:
+        return Comment.State.SPAM
+    if count_links(f"{name} {body}") >= LINKS_HELD_FOR_MODERATION:
+        return Comment.State.HELD
+    return Comment.State.PUBLISHED
+
+
+def comment_submit(
+    *,
+    film: Film,
+    name: str,
+    body: str,
+    email: str,
+    token: str,
+    visitor: Visitor,
+    address: str,
+    caught_by_honeypot: bool = False,
+) -> SubmittedComment:
+    """Store a comment sent with the form whose one-time token is `token`; sending the
+    same form again returns the comment stored the first time. Database errors other
+    than that, and surrogate_keys.CacheUnreachable, are raised with nothing stored: the caller
+    says the comment could not be stored."""
+    try:
+        # A savepoint, so a duplicate token leaves the caller's transaction usable.
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                film=film,
+                name=name,
+                body=body,
+                email=email,
+                token=token,
+                visitor=visitor.key or "",
+                ip_hash=address_hash(address),
+                state=comment_state(name=name, body=body, caught_by_honeypot=caught_by_honeypot),
+            )
+            # In the transaction: a comment the stored pages cannot be told of is not kept.
+            surrogate_keys.films_changed([film.pk])
+    except IntegrityError:
+        # Two requests with the same form (a double click) can race past the caller's
+        # check; the unique token lets exactly one of them in.
+        earlier = Comment.objects.filter(token=token).first()
+        if earlier is None:
+            raise
+        return SubmittedComment(comment=earlier, created=False)
+    return SubmittedComment(comment=comment, created=True)
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of an IP address: the same address gives the same hash, so moderators
+    see which comments came from one place, but the address cannot be read back (the key
+    is derived from SECRET_KEY; changing that key changes every hash)."""
+    if not address:
+        return ""
+    return salted_hmac("films.comment-address", address, algorithm="sha256").hexdigest()
+
+
+# --- Rate limits -----------------------------------------------------------------------
+
+
+def client_address(request) -> str:
+    """The visitor's address as the server received it. Behind a reverse proxy every
+    request comes from the proxy: make the proxy's server set REMOTE_ADDR to the client's
+    address (see the README), or every visitor shares one rate limit."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def retry_after(request, *, action: str, visitor: Visitor) -> int | None:
+    """Count this request against the rate limits of `action` ("comment" or "vote");
+    the seconds to wait when it goes over one of them, else None."""
+    values = {"visitor": visitor.key or "", "address": client_address(request)}
+    waits = []
+    for kind, rate in RATE_LIMITS[action].items():
+        value = values[kind]
+        if not value:
+            continue
+        usage = get_usage(
+            request,
+            group=f"films.{action}.{kind}",
+            key=lambda group, request, value=value: value,
+            rate=rate,
+            increment=True,
+        )
+        if usage is not None and usage["should_limit"]:
+            waits.append(max(usage["time_left"], 1))
+    return max(waits) if waits else None

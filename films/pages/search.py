@@ -1,0 +1,165 @@
+"""Search for films (title, original title) and people (name).
+
+Titles and names are stored folded (films.catalog.text.searchable), so matching ignores case and
+accents everywhere. Results rank exact matches, then prefix matches, then matches of a
+whole word, then any other match; the better known come first within each rank (more
+ratings for films, more films for people).
+
+On PostgreSQL, when nothing contains every word of the query, trigram word similarity
+(pg_trgm, GIN indexes made by migration 0003) finds near spellings: "nicholas cage" finds
+Nicolas Cage. Elsewhere only the exact, prefix and partial matches are found.
+"""
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+
+from films.catalog.models import Film, Person
+from films.catalog.text import searchable
+
+MAX_QUERY_LENGTH = 100
+# Shorter queries match the start of a word only: "war" finds Fred Ward, not Edward
+# Norton. Three letters are inside too many words to be what a visitor looks for (45,000
+# of a million names hold "hou"), and ranking them all took 80 ms.
+MIN_PARTIAL_LENGTH = 4
+
+
+def normalize_query(query: str) -> str:
+    return searchable(query[: MAX_QUERY_LENGTH * 2])[:MAX_QUERY_LENGTH].strip()
+
+
+def _uses_trigrams() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _matches(fields: list[str], query: str) -> Q:
+    """Every word of the query somewhere in one of the fields; a query of up to three
+    letters only starts a word ("e" finds "Ed Harris", not every name with an e)."""
+    matches = Q()
+    for field in fields:
+        if len(query) < MIN_PARTIAL_LENGTH:
+            matches |= Q(**{f"{field}__startswith": query}) | Q(
+                **{f"{field}__contains": f" {query}"}
+            )
+            continue
+        every_word = Q()
+        for word in query.split():
+            every_word &= Q(**{f"{field}__contains": word})
+        matches |= every_word
+    return matches
+
+
+def _ranked(
+    queryset: QuerySet, fields: list[str], query: str, popularity: str, first, near_spellings
+):
+    if first is not None:
+        starting = _starting_with(queryset, fields, query, popularity, first)
+        if len(starting) == first:
+            return starting
+    found = _matching(queryset, fields, query, popularity)
+    may_be_misspelt = near_spellings and _may_be_misspelt(query)
+    if first is not None:
+        results = list(found[:first])
+        if results or not may_be_misspelt:
+            return results
+        return list(_spelt_like(queryset, fields[0], query, popularity)[:first])
+    if may_be_misspelt and not _any(found):
+        return _spelt_like(queryset, fields[0], query, popularity)
+    return found
+
+
+def _matching(queryset: QuerySet, fields: list[str], query: str, popularity: str) -> QuerySet:
+    """Every match, ranked level by level across the fields: an exact original title
+    beats a prefix of a title."""
+    rank_cases = [When(**{field: query}, then=Value(0)) for field in fields]
+    rank_cases += [When(**{f"{field}__startswith": query}, then=Value(1)) for field in fields]
+    rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(2)) for field in fields]
+    rank = Case(*rank_cases, default=Value(3), output_field=IntegerField())
+    return (
+        queryset.filter(_matches(fields, query))
+        .annotate(match_rank=rank)
+        .order_by("match_rank", F(popularity).desc(), "id")
+    )
+
+
+def _may_be_misspelt(query: str) -> bool:
+    return _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH
+
+
+def _spelt_like(queryset: QuerySet, field: str, query: str, popularity: str) -> QuerySet:
+    # Nothing contains every word: look for near spellings ("nicholas cage"). Only then,
+    # since similarity ranks every candidate the trigram index returns.
+    similar = queryset.filter(**{f"{field}__trigram_word_similar": query})
+    return similar.annotate(similarity=TrigramSimilarity(field, query)).order_by(
+        "-similarity", F(popularity).desc(), "id"
+    )
+
+
+def _starting_with(queryset: QuerySet, fields: list[str], query: str, popularity: str, first):
+    """The `first` best titles or names that start with the query, exact ones first: when
+    there are that many, they are the first results, since every other match ranks below.
+
+    A word of a title can be in 5,000 titles: ranking them all reads 5,000 film rows. Those
+    that start with it come from an index on each field in order, which holds the
+    popularity and the id too (migration 0006): PostgreSQL reads no row but the few shown.
+    """
+    model = queryset.model
+    per_field = [
+        model.objects.filter(**{f"{field}__startswith": query})
+        .annotate(exact=Case(When(**{field: query}, then=Value(0)), default=Value(1)))
+        .order_by()  # not by title: the index has none
+        .values_list("id", "exact", popularity)
+        for field in fields
+    ]
+    best = per_field[0].union(*per_field[1:], all=True) if len(fields) > 1 else per_field[0]
+    best = best.order_by("exact", f"-{popularity}", "id")
+    ids = list(dict.fromkeys(pk for pk, _, _ in best[: first * len(fields)]))[:first]
+    if len(ids) < first:
+        return []
+    by_id = queryset.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _any(found: QuerySet) -> bool:
+    # Not exists(): with its LIMIT 1 the planner hopes to meet a match early in a
+    # sequential scan, and reads the whole table when there is none (120 ms for 1,000,000
+    # people). Ordered by rank, every match must be found first: from the trigram index.
+    return found.values("pk")[:1].first() is not None
+
+
+FILMS = (Film, ["search_title", "search_original_title"], "rating_count")
+PEOPLE = (Person, ["search_name"], "film_count")
+
+
+def search_films(query: str, *, first=None, only=(), near_spellings=True) -> QuerySet | list:
+    """Films whose title or original title matches, best first: all of them as a
+    QuerySet, or the `first` few as a list. `only`: the columns needed. When nothing
+    matches, films spelt like the query (PostgreSQL), unless `near_spellings` is false."""
+    return _search(FILMS, query, first, only, near_spellings)
+
+
+def search_people(query: str, *, first=None, only=(), near_spellings=True) -> QuerySet | list:
+    """People whose name matches, best first (as search_films)."""
+    return _search(PEOPLE, query, first, only, near_spellings)
+
+
+def spelt_like(kind, query: str, *, first: int, only=()) -> list:
+    """The `first` FILMS or PEOPLE spelt most like the query, for a query nothing matches."""
+    model, fields, popularity = kind
+    query = normalize_query(query)
+    if not _may_be_misspelt(query):
+        return []
+    return list(_spelt_like(_rows(model, only), fields[0], query, popularity)[:first])
+
+
+def _search(kind, query: str, first, only, near_spellings):
+    model, fields, popularity = kind
+    query = normalize_query(query)
+    if not query:
+        return model.objects.none() if first is None else []
+    return _ranked(_rows(model, only), fields, query, popularity, first, near_spellings)
+
+
+def _rows(model, only) -> QuerySet:
+    """The model's rows, with only the columns `only` names when it names any."""
+    return model.objects.only(*only) if only else model.objects.all()
