@@ -1,6 +1,6 @@
 """make bench: the site at scale, measured in one command.
 
-1. Generate the synthetic catalog (films/synthetic.py) unless it is there already.
+1. Generate the synthetic catalog (bench/synthetic.py) unless it is there already.
 2. Import it into the benchmark's own PostgreSQL database and build the similar films,
    timing both, unless that database holds that catalog already (it is reused between
    runs; `--reimport` forces both steps).
@@ -19,20 +19,20 @@ import hashlib
 import http.client
 import json
 import os
-import platform
-import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT, BenchError
+from bench.report import check_targets, machine, print_table
+from bench.sampling import descendants, measure, rss_kb
+
 RESULTS = ROOT / "bench-results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/filmsite_bench"
 # The shared cache, as in production; a database of its own, emptied before the pages run.
@@ -48,14 +48,6 @@ ALL_ANSWERED = "BENCH-ALL-ANSWERED"  # what wrk.lua prints when each path is ans
 # workers, measured in turn: the same within the runs' spread for every kind), and every
 # latency a whole request longer (docs/performance.md).
 LOAD_PER_WORKER = 1
-WORKER_RSS_TARGET_MB = 150
-IMPORT_TARGET_S = 5 * 60
-BUILD_TARGET_S = 10 * 60
-BUILD_MEMORY_TARGET_MB = 2 * 1024
-
-
-class BenchError(Exception):
-    pass
 
 
 def main(argv=None) -> int:
@@ -244,126 +236,6 @@ def holds_catalog(state: dict, database: dict, digest: str, films: int) -> bool:
 # --- Measuring a command ----------------------------------------------------------------
 
 
-def measure(command: list[str], env: dict, database: str | None = None) -> dict:
-    """Run a command; its wall time, CPU time (its own processes' and, when the database
-    runs on this machine, its PostgreSQL backends'), and memory (the largest process's
-    RSS, and the peak of the proportional memory of all its processes)."""
-    started = time.monotonic()
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
-    sampler = _TreeSampler(process.pid, _database_name(database))
-    sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    sampler.stop()
-    if process.returncode:
-        raise BenchError(f"{' '.join(command[1:4])} failed (exit {process.returncode})")
-    figures = {
-        "command": " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)),
-        "seconds": round(time.monotonic() - started, 1),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
-        "largest_process_rss_mb": round(usage.ru_maxrss / 1024),
-        "peak_memory_mb": round(sampler.peak_kb / 1024),
-    }
-    if sampler.database_cpu is not None:
-        figures["postgres_cpu_seconds"] = round(sampler.database_cpu, 1)
-    return figures
-
-
-class _TreeSampler(threading.Thread):
-    """Polls a process tree's memory (sum of PSS) and its database backends' CPU time."""
-
-    def __init__(self, pid: int, database: str | None):
-        super().__init__(daemon=True)
-        self.pid, self.database = pid, database
-        self.peak_kb, self._done, self._backends = 0, threading.Event(), {}
-
-    @property
-    def database_cpu(self) -> float | None:
-        return sum(self._backends.values()) if self._backends else None
-
-    def run(self):
-        ticks = os.sysconf("SC_CLK_TCK")
-        while not self._done.wait(0.25):
-            tree = _descendants(self.pid) | {self.pid}
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in tree))
-            if self.database:
-                for pid in _backends(self.database):
-                    cpu = _cpu_ticks(pid)
-                    if cpu is not None:
-                        self._backends[pid] = cpu / ticks
-
-    def stop(self):
-        self._done.set()
-        self.join()
-
-
-def _descendants(pid: int) -> set[int]:
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    match = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
-    return int(match.group(1)) if match else 0
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
-    return int(match.group(1)) if match else 0
-
-
-def _cpu_ticks(pid: int) -> int | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[11]) + int(fields[12])  # utime, stime
-
-
-def _backends(database: str) -> list[int]:
-    """PostgreSQL backends serving this database (their process title names it)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if title.startswith("postgres:") and f" {database} " in title:
-                pids.append(int(entry.name))
-    return pids
-
-
-def _database_name(database_url: str | None) -> str | None:
-    if not database_url:
-        return None
-    url = urlparse(database_url)
-    return url.path.lstrip("/") if url.hostname in ("127.0.0.1", "localhost", "::1") else None
-
-
-# --- Loading the pages ------------------------------------------------------------------
-
-
 def load_pages(args, env: dict) -> tuple[dict, dict]:
     from bench.pages import FLOOR, KINDS
 
@@ -432,8 +304,8 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
                 _wrk(wrk, port, warm_up, args.connections, min(2.0, args.duration))
                 figures = _wrk(wrk, port, listing, args.connections, args.duration, once=kind.once)
                 pages[kind.name] = {"what": kind.what, "urls": len(paths), **figures}
-                for pid in _descendants(server.pid):
-                    rss[str(pid)] = max(rss.get(str(pid), 0), round(_rss_kb(pid) / 1024))
+                for pid in descendants(server.pid):
+                    rss[str(pid)] = max(rss.get(str(pid), 0), round(rss_kb(pid) / 1024))
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -523,32 +395,6 @@ def _wait_until_up(port: int) -> None:
 # --- Results ----------------------------------------------------------------------------
 
 
-def check_targets(results: dict) -> dict:
-    from bench.pages import KINDS
-
-    checks = {}
-    for kind in KINDS:
-        page = results["pages"].get(kind.name)
-        if not page or page.get("missing"):
-            continue
-        if kind.min_ratio is not None:
-            checks[f"{kind.name} rps >= {kind.min_ratio:.0%} of health"] = (
-                page["ratio"] >= kind.min_ratio
-            )
-        if kind.max_p95_ms is not None:
-            checks[f"{kind.name} p95 < {kind.max_p95_ms:g} ms"] = page["p95_ms"] < kind.max_p95_ms
-        if page["errors"]:
-            checks[f"{kind.name} without errors"] = False
-    checks[f"worker RSS < {WORKER_RSS_TARGET_MB} MB"] = (
-        results["worker_rss_mb"]["max"] < WORKER_RSS_TARGET_MB
-    )
-    if results["films"] >= 300_000:
-        checks["import < 5 min"] = results["import"]["seconds"] < IMPORT_TARGET_S
-        checks["build < 10 min"] = results["build"]["seconds"] < BUILD_TARGET_S
-        checks["build memory < 2 GB"] = results["build"]["peak_memory_mb"] < BUILD_MEMORY_TARGET_MB
-    return checks
-
-
 def _empty_redis(url: str) -> None:
     """Every page kind starts from what its own requests stored, not a previous run's."""
     import redis
@@ -558,87 +404,6 @@ def _empty_redis(url: str) -> None:
     except redis.RedisError as error:
         message = f"Redis at {url} cannot be used ({error}); --redis-url '' goes without"
         raise BenchError(message) from error
-
-
-def print_table(results: dict) -> None:
-    from bench.pages import KINDS
-
-    print()
-    print(
-        f"{'page':<15}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}"
-        f"{'KB':>7}{'errors':>8}  target"
-    )
-    for kind in KINDS:
-        page = results["pages"].get(kind.name)
-        if not page:
-            continue
-        if page.get("missing"):
-            print(f"{kind.name:<15}{'(page not there)':>52}")
-            continue
-        target = []
-        if kind.min_ratio is not None:
-            target.append(f">= {kind.min_ratio:.0%}")
-        if kind.max_p95_ms is not None:
-            target.append(f"p95 < {kind.max_p95_ms:g}")
-        ratio = f"{page['ratio']:.0%}" if "ratio" in page else ""
-        print(
-            f"{kind.name:<15}{page['rps']:>9.1f}{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}"
-            f"{page['p99_ms']:>9.1f}{ratio:>8}{page['kb_per_response']:>7.1f}{page['errors']:>8}"
-            f"  {', '.join(target)}"
-        )
-    films = results["films"]
-    for step in ("import", "build"):
-        f = results[step]
-        pg = (
-            f" + PostgreSQL {f['postgres_cpu_seconds']:.0f} s"
-            if "postgres_cpu_seconds" in f
-            else ""
-        )
-        print(
-            f"\n{step} of {films:,} films: {f['seconds']:.0f} s "
-            f"(CPU: {f['cpu_seconds']:.0f} s{pg}), peak memory {f['peak_memory_mb']:,} MB, "
-            f"largest process {f['largest_process_rss_mb']:,} MB",
-            end="",
-        )
-    print(f"\n(import and build measured {results['catalog_measured']})")
-    read = results.get("database_read", {})
-    if "mb" in read:
-        print(
-            f"database read ahead of the pages: {read['mb']:,} MB in {read['seconds']:g} s, "
-            f"into shared buffers of {read['shared_buffers_mb']:,} MB"
-        )
-    if read.get("shared_buffers_mb", 0) < read.get("database_mb", 0):
-        print(
-            f"  PostgreSQL's shared_buffers ({read['shared_buffers_mb']:,} MB) is smaller than "
-            f"the database ({read['database_mb']:,} MB): the rest is read from the operating "
-            f"system's cache, or from the disk (docs/operations.md, PostgreSQL)"
-        )
-    print(
-        f"gunicorn: {results['workers']} workers, loaded by wrk with {results['connections']} "
-        f"connections; worker RSS {results['worker_rss_mb']['max']} MB at most"
-    )
-    machine_ = results["machine"]
-    before, after = results["load_average_before"][0], results["load_average_after"][0]
-    print(
-        f"cache: {results['cache']}; machine: {machine_['cpus']} CPUs, {machine_['memory_gb']} GB; "
-        f"load average {before:.1f} before, {after:.1f} after"
-    )
-    failed = [name for name, ok in results["targets"].items() if not ok]
-    print("targets: " + ("all met" if not failed else "missed: " + "; ".join(failed)))
-
-
-def machine() -> dict:
-    memory = 0
-    try:
-        memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    except (OSError, AttributeError):
-        pass
-    return {
-        "cpus": os.cpu_count(),
-        "memory_gb": round(memory / 1024 / 1024, 1),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
 
 
 def _sha256(path: Path) -> str:
