@@ -8,7 +8,7 @@ filled in each time the page is served, by Django or by the WSGI front before it
 
 import re
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 CSRF_TOKEN = "csrf_token"
@@ -42,7 +42,7 @@ def csrf_hole(request) -> dict:
 
 # Django's CSRF protection, as MIDDLEWARE runs it: for a page served before Django, it reads
 # the visitor's CSRF cookie and sets it again when the page holds a token.
-_csrf = CsrfViewMiddleware(lambda request: None)
+_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
 
 
 def request_before_django(cookies: dict) -> HttpRequest:
@@ -53,7 +53,7 @@ def request_before_django(cookies: dict) -> HttpRequest:
     return request
 
 
-def csrf_cookie(request, response: HttpResponse) -> HttpResponse:
+def csrf_cookie(request, response: HttpResponseBase) -> HttpResponseBase:
     """The response with the CSRF cookie, when a hole took the token (as Django would set
     it). CsrfViewMiddleware, further in than the page cache, has answered already: it is
     asked again now that the token has been read."""

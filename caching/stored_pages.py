@@ -158,14 +158,15 @@ MAX_PAGES_KEPT = 256
 
 
 def remember(key: str, stored: StoredPage) -> None:
-    for remembered, value, most in (
-        (keys_of_pages, tuple(stored.versions), MAX_PAGES_REMEMBERED),
-        (pages_kept, stored, MAX_PAGES_KEPT),
-    ):
-        remembered[key] = value
-        remembered.move_to_end(key)
-        if len(remembered) > most:
-            remembered.popitem(last=False)
+    _most_recent(keys_of_pages, key, tuple(stored.versions), MAX_PAGES_REMEMBERED)
+    _most_recent(pages_kept, key, stored, MAX_PAGES_KEPT)
+
+
+def _most_recent(remembered: OrderedDict, key: str, value, most: int) -> None:
+    remembered[key] = value
+    remembered.move_to_end(key)
+    if len(remembered) > most:
+        remembered.popitem(last=False)
 
 
 def forget_pages_met() -> None:

@@ -18,6 +18,7 @@ a function that takes the purged keys (docs/operations.md, "Caching").
 
 import logging
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,7 +92,7 @@ def current_versions(names) -> dict[str, int]:
     return found | new
 
 
-def read_versions(names, *also: str) -> dict[str, int]:
+def read_versions(names, *also: str) -> dict[str, Any]:
     """The versions the cache holds for these surrogate keys, by name; with `also`, other
     cache keys read in the same round trip (a stored page), under their own keys."""
     names = list(names)

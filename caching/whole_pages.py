@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.http.cookie import parse_cookie
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -251,7 +251,7 @@ class WholePageFront:
         return [content]
 
 
-def _fill(response, stored: StoredPage, request) -> HttpResponse:
+def _fill(response, stored: StoredPage, request) -> HttpResponseBase:
     gzipped = _accepts_gzip(request.META)
     response.content = stored.content_for(holes.Filler(request), gzipped=gzipped)
     response["Content-Length"] = str(len(response.content))

@@ -11,33 +11,33 @@ The catalog is held as compressed sparse rows (a film's people, genres or themes
 slice of an array, so are a feature's films), and all the candidates of a film are scored
 at once: a full build of 300,000 films is some 600 million candidates.
 
+Its parts: the sparse rows in `recommendations.postings`, series (catalog's and inferred from
+titles) in `recommendations.series`, namesakes in `recommendations.namesakes`.
+
 Memory: a few arrays of the size of the credits (about 150 MB for 300,000 films), shared
 with the worker processes a build forks.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
 
 from films.catalog.models import Credit, Film
 from recommendations import weights
 from recommendations.franchises import TitleMates
-from recommendations.postings import ExactSets, FeatureKind, columns, distinct, pointers, ranges
-
-# Kinds of shared features, as they appear in stored reasons.
-DIRECTOR, WRITER, ACTOR, GENRE, THEME, SERIES = (
-    "directors",
-    "writers",
-    "actors",
-    "genres",
-    "themes",
-    "series",
+from recommendations.kinds import (
+    ACTOR,
+    DIRECTOR,
+    GENRE,
+    NO_YEAR,
+    PEOPLE,
+    THEME,
+    WRITER,
 )
-# A series inferred from titles (recommendations.franchises): its name.
-INFERRED_SERIES = "inferred_series"
-PEOPLE = (DIRECTOR, WRITER, ACTOR)
+from recommendations.namesakes import Namesakes
+from recommendations.postings import ExactSets, FeatureKind, columns, distinct, pointers, ranges
+from recommendations.series import SeriesLinks, series_reason
 
 # Per kind of set (genres, themes): (weight, cap, exact-set weight, exact-set cap).
 SET_WEIGHTS = {
@@ -61,8 +61,6 @@ ROLE_KINDS = {
     Credit.Role.ACTOR: ACTOR,
 }
 STREAM_CHUNK = 50_000
-# A film without a year sorts after every film of its series by distance in time.
-NO_YEAR = -1
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ class CatalogFigures:
     counts: tuple  # (actors, directors, genres, same genres, themes, same themes)
 
 
-class ArrayIndex:
+class ArrayIndex(SeriesLinks, Namesakes):
     def __init__(self, films: FilmColumns, credits, genres, themes, figures=None, title_mates=None):
         """credits: (film id, person id, role, position) arrays; genres, themes: (film id,
         feature id) arrays; figures: a CatalogFigures when this is part of the catalog,
@@ -348,85 +346,6 @@ class ArrayIndex:
             film, candidates, chosen, shared, series, inferred, franchise, same_set
         )
 
-    def _franchise(self, film) -> dict[int, str]:
-        """{row: series name} of the films of the film's inferred series: title mates
-        linked to it by confirmed pairs (weights.title_series_confirmed), directly or
-        through other films of the same title group."""
-        film_id = int(self.ids[film])
-        found = {}
-        for group, members in self.titles.groups_of(film_id):
-            if group not in self._components:
-                self._components[group] = self._linked(members)
-            franchises = self._components[group]
-            mine = franchises.get(film_id)
-            for member, theirs in franchises.items() if mine else ():
-                if theirs == mine and member != film_id:
-                    found.setdefault(int(np.searchsorted(self.ids, member)), mine[1])
-        return found
-
-    def _linked(self, members: dict) -> dict[int, tuple[int, str]]:
-        """{member id: (franchise, name)} of a title group: members of one franchise are
-        linked by confirmed pairs (weights.title_series_confirmed), directly or through
-        other members."""
-        films = sorted(members)
-        rows = np.searchsorted(self.ids, films)
-        one_word = " " not in self.titles.stem_of(members)
-        shared = {}
-        for what, kinds in (("people", PEOPLE), ("themes", (THEME,)), ("genres", (GENRE,))):
-            having = self._having(rows, kinds)
-            shared[what] = having @ having.T  # features each pair has in common
-            if what == "people" and not self.titles.may_link_without_people(members):
-                if shared["people"].sum() == np.trace(shared["people"]):
-                    return {}  # most groups: no two films share anyone
-        confirmed = weights.title_series_confirmed(
-            self.titles.strengths(members, films),
-            one_word=one_word,
-            people=shared["people"],
-            themes=shared["themes"],
-            shared_genres=shared["genres"],
-            genres=np.broadcast_arrays(
-                np.diag(shared["genres"])[:, None], np.diag(shared["genres"])[None, :]
-            ),
-        )
-        parent = list(range(len(films)))
-
-        def root(i):
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for i, j in zip(*np.nonzero(np.triu(confirmed, 1)), strict=True):
-            parent[root(int(i))] = root(int(j))
-        franchises = defaultdict(list)
-        for i in {int(i) for i in np.nonzero(confirmed.any(axis=1))[0]}:
-            franchises[root(i)].append(i)
-        named = {}  # films of no franchise are left out
-        for number, indexes in enumerate(franchises.values()):
-            # Oldest first: a franchise is named as its first films are.
-            indexes.sort(
-                key=lambda i: (self.year[rows[i]] == NO_YEAR, self.year[rows[i]], films[i])
-            )
-            name = self.titles.name(members, [films[i] for i in indexes])
-            for i in indexes:
-                named[films[i]] = (number, name)
-        return named
-
-    def _having(self, rows: np.ndarray, kinds) -> np.ndarray:
-        """A matrix of which of these films have which features of these kinds (a person
-        in any role once)."""
-        owners, features = [], []
-        for kind in kinds:
-            postings = self.kinds[kind]
-            mine, positions = ranges(postings.film_ptr[rows], postings.film_ptr[rows + 1])
-            owners.append(mine)
-            features.append(postings.ids[postings.film_features[positions]])
-        owners, features = np.concatenate(owners), np.concatenate(features)
-        codes = np.unique(features, return_inverse=True)[1].reshape(-1)
-        having = np.zeros((len(rows), codes.max(initial=-1) + 1), dtype=np.int32)
-        having[owners, codes] = 1
-        return having
-
     def _people_shared(self, shared, n) -> tuple[np.ndarray, np.ndarray]:
         """(candidate row, person id) of every person a candidate shares with the film,
         once each whatever their roles, sorted by row."""
@@ -437,88 +356,6 @@ class ArrayIndex:
         first = np.ones(len(rows), dtype=bool)
         first[1:] = (rows[1:] != rows[:-1]) | (ids[1:] != ids[:-1])
         return rows[first], ids[first]
-
-    def _series(self, film, candidates, franchise) -> tuple[np.ndarray, np.ndarray]:
-        """Candidates of the film's series as the catalog gives it, and candidates of a
-        series inferred from the titles (_franchise)."""
-        n = len(candidates)
-        mine = int(self.series[film])
-        theirs = self.series[candidates]
-        series = (theirs == mine) if mine >= 0 else np.zeros(n, dtype=bool)
-        inferred = np.zeros(n, dtype=bool)
-        if franchise:
-            inferred[np.searchsorted(candidates, sorted(franchise))] = True
-            # A series the catalog gives always wins: two films of two named series are
-            # not one franchise, whatever their titles.
-            inferred &= ~series & ~((theirs >= 0) & (mine >= 0))
-        return series, inferred
-
-    def _drop_namesakes(self, film, candidates, score, people, besides_people, spared):
-        """A suggestion made by one shared writer or actor alone, across a gap of years in
-        which that person has no film at all, is most likely two people of one name
-        (weights.NAMESAKE_GAP_YEARS): its score goes to 0. `spared`: series, and films of
-        a shared director."""
-        year = int(self.year[film])
-        if year == NO_YEAR:
-            return
-        rows, person_ids = people
-        limit = weights.MAX_SUGGESTIONS
-        alone = np.bincount(rows, minlength=len(candidates)) == 1
-        suspects = np.nonzero(
-            alone
-            & (score >= weights.MIN_SCORE)
-            & ~spared
-            & (besides_people < weights.NAMESAKE_OTHER_EVIDENCE)
-            & (np.abs(self.year[candidates] - year) >= weights.NAMESAKE_GAP_YEARS)
-            & (self.year[candidates] != NO_YEAR)
-        )[0]
-        if not len(suspects):
-            return
-        person_of = dict(zip(rows.tolist(), person_ids.tolist(), strict=True))
-        # Only suspects that would be stored are looked at; dropping one lets another in.
-        looked_at = np.zeros(len(candidates), dtype=bool)
-        while True:
-            kept = score[score >= weights.MIN_SCORE]
-            cut = (
-                np.partition(kept, len(kept) - limit)[len(kept) - limit]
-                if len(kept) > limit
-                else weights.MIN_SCORE
-            )
-            suspects = suspects[~looked_at[suspects]]
-            now = suspects[score[suspects] >= cut]
-            if not len(now):
-                return
-            looked_at[now] = True
-            for row in now.tolist():
-                other = int(self.year[candidates[row]])
-                low, high = min(year, other), max(year, other)
-                years = [y for y in self._credit_years(person_of[row]).tolist() if low <= y <= high]
-                gaps = (b - a for a, b in pairwise(years))
-                if max(gaps, default=0) >= weights.NAMESAKE_GAP_YEARS:
-                    score[row] = 0.0
-
-    def _credit_years(self, person_id: int) -> np.ndarray:
-        """The distinct years of a person's films, in every role, sorted."""
-        at = int(np.searchsorted(self._people, person_id))
-        return self._people_years[self._people_ptr[at] : self._people_ptr[at + 1]]
-
-    def _index_credit_years(self) -> None:
-        """Every person's distinct film years, as sparse rows (for _credit_years)."""
-        people, years = [], []
-        for kind in PEOPLE:
-            postings = self.kinds[kind]
-            people.append(np.repeat(postings.ids, postings.frequency_here))
-            years.append(self.year[postings.feature_films])
-        people, years = np.concatenate(people), np.concatenate(years)
-        dated = years != NO_YEAR
-        people, years = people[dated], years[dated]
-        order = np.lexsort((years, people))
-        people, years = people[order], years[order]
-        first = np.ones(len(people), dtype=bool)
-        first[1:] = (people[1:] != people[:-1]) | (years[1:] != years[:-1])
-        people, self._people_years = people[first], years[first]
-        self._people, codes = np.unique(people, return_inverse=True)
-        self._people_ptr = pointers(codes.reshape(-1), len(self._people))
 
     def _ranked(
         self, film, candidates, score, series, people, directors
@@ -581,7 +418,7 @@ class ArrayIndex:
         order = np.lexsort((keys, kinds, rows))
 
         reasons_of = {
-            row: _series_reason(candidates, row, series, inferred, franchise) for row, _ in chosen
+            row: series_reason(candidates, row, series, inferred, franchise) for row, _ in chosen
         }
         listed = None
         previous_row, previous_kind = -1, -1
@@ -603,14 +440,6 @@ class ArrayIndex:
             {"id": film_id, "score": score, "reasons": reasons_of[row]}
             for film_id, (row, score) in zip(films, chosen, strict=True)
         ]
-
-
-def _series_reason(candidates, row, series, inferred, franchise) -> dict:
-    if series[row]:
-        return {SERIES: True}
-    if inferred[row]:
-        return {INFERRED_SERIES: franchise[int(candidates[row])]}
-    return {}
 
 
 _REASON_KINDS = (DIRECTOR, WRITER, ACTOR, GENRE, THEME)

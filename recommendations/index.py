@@ -8,14 +8,9 @@ import numpy as np
 from django.db.models import Count, Q
 
 from films.catalog.models import Credit, Film
-from recommendations.engine import (
-    GENRE,
-    THEME,
-    ArrayIndex,
-    CatalogFigures,
-    FilmColumns,
-)
+from recommendations.engine import ArrayIndex, CatalogFigures, FilmColumns
 from recommendations.franchises import TitleMates, search_words
+from recommendations.kinds import GENRE, THEME
 from recommendations.postings import columns
 from recommendations.weights import MAX_GENERATOR_FILMS, MAX_TITLE_MATES
 

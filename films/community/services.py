@@ -90,6 +90,7 @@ def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
         if previous is None and stars is None:
             return film
         if previous is None:
+            assert stars is not None  # a withdrawal of no vote returned above
             Vote.objects.create(
                 film_id=film_id, visitor=visitor.key, user_id=visitor.user_id, stars=stars
             )

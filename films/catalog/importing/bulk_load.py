@@ -13,14 +13,14 @@ is missing before it writes anything.
 import logging
 from contextlib import contextmanager, suppress
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, models, transaction
 
 from films.catalog.models import Credit, DeferredIndex, Film, Person
 
 logger = logging.getLogger(__name__)
 
 # The tables a first import fills. Their unique indexes stay: they check its rows.
-TABLES = [
+TABLES: list[type[models.Model]] = [
     Film,
     Person,
     Credit,

@@ -393,7 +393,7 @@ def _numbered_chunks(lines):
 
 
 def _check_chunk(chunk) -> list:
-    checked = []
+    checked: list[CheckedLine | CatalogError] = []
     for number, raw in chunk:
         try:
             record = parse_line(number, raw)
@@ -413,7 +413,7 @@ def _can_fork() -> bool:
 def _link_bare_names_to_ids(record: FilmRecord) -> None:
     """A bare name that a line also gives with an id is that person ("Mike Figgis" the
     writer is the director {"id": ..., "name": "Mike Figgis"})."""
-    by_name = {}
+    by_name: dict[str, PersonRef] = {}
     for person in record.people():
         if person.external_id:
             by_name.setdefault(person.name, person)

@@ -19,7 +19,7 @@ from films.catalog.importing.bulk_writes import (
     new_ids,
     on_postgresql,
 )
-from films.catalog.importing.validation import FilmRecord
+from films.catalog.importing.validation import FilmRecord, PersonRef
 from films.catalog.models import (
     SEARCH_NAME_LENGTH,
     Country,
@@ -241,10 +241,10 @@ class CatalogWriter:
         """Recount the films of everyone the batches written so far credited or uncredited;
         when the import stopped early, also of the people it created (their counts were
         those of the whole catalog)."""
-        people = self._people_to_recount
+        to_recount = self._people_to_recount
         if interrupted:
-            people |= self._created_with_count
-        people = sorted(people)
+            to_recount |= self._created_with_count
+        people = sorted(to_recount)
         self._people_to_recount, self._created_with_count = set(), set()
         if on_postgresql():
             for chunk in chunks(people, 100_000):
@@ -270,15 +270,17 @@ class CatalogWriter:
         ):
             missing = {code for r in batch.records for code in getattr(r, attr)} - known
             if missing:
+                # Codes of the records are resolved already (validation): a name each.
+                names = {code: getattr(resolve(code), "name", code) for code in missing}
                 batch.new_codes[model] = [
-                    model(code=code, name=resolve(code).name) for code in sorted(missing)
+                    model(code=code, name=names[code]) for code in sorted(missing)
                 ]
                 known |= missing
 
     def _prepare_named(self, batch: _Batch, model, known: dict[str, int], names) -> None:
         """New genres (or themes): the names not in `known`, which holds every name of the
         table as of the import's start and those the import added."""
-        missing = {}
+        missing: dict[str, str] = {}
         for name in names:
             key = name.casefold()
             if key not in known:
@@ -304,7 +306,7 @@ class CatalogWriter:
         batch.new_named[model] = created
 
     def _prepare_people(self, batch: _Batch) -> None:
-        wanted = {}
+        wanted: dict[tuple, PersonRef] = {}
         for record in batch.records:
             for person in record.people():
                 wanted.setdefault(person.key, person)
@@ -327,7 +329,8 @@ class CatalogWriter:
                 )
                 for p in missing
             ]
-            ids = new_ids(Person, len(people)) or [None] * len(people)
+            drawn = new_ids(Person, len(people))
+            ids: list[int | None] = list(drawn) if drawn is not None else [None] * len(people)
             for ref, person, pk in zip(missing, people, ids, strict=True):
                 person.pk = pk
                 found[ref.key] = Found(pk, person.name)
@@ -359,17 +362,17 @@ class CatalogWriter:
         batch.people = found
 
     def _prepare_films(self, batch: _Batch) -> None:
-        existing = {}
+        existing: dict[str, Film] = {}
         for chunk in chunks(r.external_id for r in batch.records):
-            for film in Film.objects.filter(external_id__in=chunk):
-                existing[film.external_id] = film
+            for found_film in Film.objects.filter(external_id__in=chunk):
+                existing[found_film.external_id] = found_film
         for record in batch.records:
-            film = existing.get(record.external_id)
-            if film is None:
+            if record.external_id not in existing:
                 film = Film(external_id=record.external_id)
                 batch.new_films.append(film)
                 _fill_film(film, record)
                 continue
+            film = existing[record.external_id]
             before = _film_values(film)
             _fill_film(film, record)
             if _film_values(film) != before:
