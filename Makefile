@@ -61,7 +61,7 @@ run: demo-db
 # here when npm is present); each skips with the reason when its tool is missing, except in CI.
 # Type checks first ([tool.mypy]). The suite runs on every core (pytest-xdist), a test module
 # to a worker: PYTEST_WORKERS=0 runs it in one process, PYTEST_ARGS adds options
-# (PYTEST_ARGS="-x tests/films/test_search.py").
+# (PYTEST_ARGS="-x tests/pages/test_search.py").
 PYTEST_WORKERS ?= auto
 test: $(STAMP) $(if $(shell command -v npm),$(NODE_STAMP))
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0

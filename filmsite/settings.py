@@ -191,14 +191,14 @@ CACHES["process"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "filmsite-process",
 }
-# Whole pages served from the cache, without the database (films/whole_pages.py). The
+# Whole pages served from the cache, without the database (caching/whole_pages.py). The
 # processes serving pages and the commands changing the catalog must share the cache:
 # on with REDIS_URL, off without (WHOLE_PAGE_CACHE=1/0 says otherwise, as the tests do).
 WHOLE_PAGE_CACHE = envbool("WHOLE_PAGE_CACHE", default=bool(REDIS_URL))
 # A function (dotted path) told the surrogate keys of every change once it is committed, to
 # purge an HTTP cache or CDN in front (docs/operations.md, "Caching"); none by default.
 SURROGATE_KEY_PURGE_HOOK = os.environ.get("SURROGATE_KEY_PURGE_HOOK", "") or None
-# Rate limits on votes and comments (films/community.py) count in the default cache: per
+# Rate limits on votes and comments (films/community/services.py) count in the default cache: per
 # worker in local memory, shared by every worker and host with REDIS_URL. A cache outage
 # lets comments through rather than refusing everyone; the other spam defences still hold.
 RATELIMIT_USE_CACHE = "default"

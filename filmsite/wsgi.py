@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filmsite.settings")
 
 django_application = get_wsgi_application()
 
-# Pages stored whole in the cache are answered before Django (films/whole_pages.py).
+# Pages stored whole in the cache are answered before Django (caching/whole_pages.py).
 from caching.whole_pages import WholePageFront  # noqa: E402 - needs Django set up
 
 application = WholePageFront(django_application)

@@ -76,7 +76,7 @@ def person_factory(db):
 
 @pytest.fixture(autouse=True)
 def no_whole_pages(settings):
-    """Whole pages from the cache (films/whole_pages.py) only in the tests that ask for
+    """Whole pages from the cache (caching/whole_pages.py) only in the tests that ask for
     them: the others change the database directly, behind the site's back."""
     settings.WHOLE_PAGE_CACHE = False
 

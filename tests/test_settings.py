@@ -29,6 +29,9 @@ def clean_env(**variables: str) -> dict:
     """This process's environment without any variable the settings read, plus `variables`."""
     env = {k: v for k, v in os.environ.items() if k not in settings_variables()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Set by the browser tests (tests/browser/conftest.py) for the live server's thread,
+    # which can run in this process before: a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return {**env, **variables}
 
 

@@ -71,7 +71,7 @@ class Comment(models.Model):
         HELD = "held", "Held for moderation"
         HIDDEN = "hidden", "Hidden"
         # Caught by the honeypot: kept out of sight rather than thrown away, so that a
-        # person caught by mistake can still be approved (see films/community.py).
+        # person caught by mistake can still be approved (see films/community/services.py).
         SPAM = "spam", "Spam (honeypot)"
 
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="comments")

@@ -3,7 +3,7 @@
 A visitor is recognised by a random id in a signed cookie, set the first time they vote or
 comment (never on a plain visit), and by their user when signed in. Signing means a visitor
 cannot forge another's id; clearing the cookie makes a new visitor, which is why votes and
-comments are also rate-limited by address (films/community.py).
+comments are also rate-limited by address (films/community/services.py).
 """
 
 import re

@@ -24,7 +24,7 @@ from films.community.models import Comment
 from films.community.services import vote_submit
 from films.community.visitors import Visitor, remember_visitor
 from recommendations.services import build_all
-from tests.films.community import aged_stamp, post_comment, rate, visible_text
+from tests.community.helpers import aged_stamp, post_comment, rate, visible_text
 from tests.recommendations.catalog import add_bare_films, add_films_credited_to
 
 MARKERS = list(HOLES.values())

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from films.catalog.models import Country, Genre
 from tests.conftest import make_film, make_named
-from tests.films.test_film_lists import rated
 from tests.html import card_titles, find, find_all, links, page, text, texts
+from tests.pages.test_film_lists import rated
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.views.defaults import bad_request, server_error
 
 from films.community.models import Comment
+from tests.community.helpers import comment_data, visible_text
 from tests.conftest import make_film
-from tests.films.community import comment_data, visible_text
 
 # Whitenoise warns that collectstatic has not been run; these pages need no static files.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from films.community.models import Comment, Vote
 from films.community.services import address_hash, vote_submit
 from films.community.visitors import Visitor
+from tests.community.helpers import make_comment, visible_text
 from tests.conftest import make_film
-from tests.films.community import make_comment, visible_text
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 

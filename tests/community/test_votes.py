@@ -20,13 +20,13 @@ from films.community.models import Vote
 from films.community.services import vote_submit, vote_withdraw
 from films.community.visitors import COOKIE_NAME, Visitor
 from films.pages.views.community import wait_phrase
-from tests.conftest import make_film
-from tests.films.community import (
+from tests.community.helpers import (
     clear_rate_limits,
     freeze_rate_limit_clock,
     rate,
     visible_text,
 )
+from tests.conftest import make_film
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")

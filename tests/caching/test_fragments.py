@@ -1,5 +1,5 @@
 """The film page's similar films are cached, and the cache never shows stale data: with
-the pieces cached on their own and with whole pages (films/whole_pages.py)."""
+the fragments cached on their own and with whole pages (caching/whole_pages.py)."""
 
 import pytest
 from django.db import connection

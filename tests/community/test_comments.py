@@ -16,8 +16,7 @@ from films.community.models import Comment
 from films.community.services import address_hash, comment_submit
 from films.community.visitors import COOKIE_NAME, Visitor
 from films.pages.views.community import wait_phrase
-from tests.conftest import make_film
-from tests.films.community import (
+from tests.community.helpers import (
     aged_stamp,
     clear_rate_limits,
     comment_data,
@@ -26,6 +25,7 @@ from tests.films.community import (
     post_comment,
     visible_text,
 )
+from tests.conftest import make_film
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 

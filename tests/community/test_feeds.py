@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from films.community.feeds import ITEMS_IN_FEED
 from films.community.models import Comment
+from tests.community.helpers import make_comment
 from tests.conftest import make_film
-from tests.films.community import make_comment
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
