@@ -38,7 +38,7 @@ class Sample:
 
     def __init__(self, seed: int = 1):
         from films.catalog.models import Credit, Film, Person
-        from films.pages.views.common import FILMS_PER_PAGE
+        from pages.views.common import FILMS_PER_PAGE
 
         rng = random.Random(seed)
         ids = list(Film.objects.order_by("id").values_list("id", flat=True))

@@ -90,7 +90,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-CSRF_FAILURE_VIEW = "films.pages.views.community.csrf_failure"
+CSRF_FAILURE_VIEW = "pages.views.community.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django_filters",
     "films",
     "recommendations",
+    "pages",
 ]
 
 MIDDLEWARE = [

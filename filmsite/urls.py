@@ -4,8 +4,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
-from films.pages.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
-from films.pages.views.seo import robots_txt
+from pages.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
+from pages.views.seo import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -25,4 +25,4 @@ urlpatterns = [
     ),
 ]
 # English pages keep their URLs (/film/...); French ones live under /fr/.
-urlpatterns += i18n_patterns(path("", include("films.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(path("", include("pages.urls")), prefix_default_language=False)

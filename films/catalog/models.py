@@ -216,7 +216,7 @@ LEAD_ACTORS = 6
 def in_cast_order(actors: list, *, in_billing_order: bool, known_by) -> list:
     """A film's actors as its pages list them: in billing order when the source gives one,
     else best known first (most films in the catalog), then by name. `known_by(actor)`: the
-    actor's (film count, name). Film.cast and the cards (films.pages.cards) order so."""
+    actor's (film count, name). Film.cast and the cards (pages.cards) order so."""
     if in_billing_order:
         return list(actors)
     return sorted(actors, key=lambda actor: _best_known_first(*known_by(actor)))
@@ -228,7 +228,7 @@ def _best_known_first(film_count: int, name: str) -> tuple:
 
 def film_page_prefetches():
     """What a film's page shows besides the film row, one query each. The film's page reads
-    the same in one statement (films.pages.relations); its tests compare the two.
+    the same in one statement (pages.relations); its tests compare the two.
 
     Prefetch contract: `all_genres`, `all_themes`, `all_countries` and `all_languages` hold
     the film's, by name; `all_credits` every credit with its person, by role then billing

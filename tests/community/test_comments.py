@@ -15,7 +15,7 @@ from films.community.forms import FormStamp
 from films.community.models import Comment
 from films.community.services import address_hash, comment_submit
 from films.community.visitors import COOKIE_NAME, Visitor
-from films.pages.views.community import wait_phrase
+from pages.views.community import wait_phrase
 from tests.community.helpers import (
     aged_stamp,
     clear_rate_limits,
@@ -546,7 +546,7 @@ def test_a_comment_that_could_not_be_stored_says_so_and_keeps_the_text(client, r
     def database_down(**kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("films.pages.views.community.comment_submit", database_down)
+    monkeypatch.setattr("pages.views.community.comment_submit", database_down)
 
     response = post_comment(client, ran, name="Ada", body="Words worth keeping")
 

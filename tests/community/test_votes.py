@@ -19,7 +19,7 @@ from films.community import services as community
 from films.community.models import Vote
 from films.community.services import vote_submit, vote_withdraw
 from films.community.visitors import COOKIE_NAME, Visitor
-from films.pages.views.community import wait_phrase
+from pages.views.community import wait_phrase
 from tests.community.helpers import (
     clear_rate_limits,
     freeze_rate_limit_clock,

@@ -1,4 +1,4 @@
-"""Film cards (films.pages.cards, includes/film_card_body.html): the facts they name, in the
+"""Film cards (pages.cards, includes/film_card_body.html): the facts they name, in the
 order the film page gives them, escaped, and in the page's language."""
 
 import pytest

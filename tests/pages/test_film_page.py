@@ -237,8 +237,8 @@ def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
 #   1. the film with its recommendations row (films_film, recommendations_filmrecommendations)
 #   2. the suggested films, whose updated_at keys the cache (films_film)
 #   3. the film's genres, themes, countries, languages, and credits with their people,
-#      in one statement (films.pages.relations)
-#   4. the suggested films' cards' facts as plain values, in one statement (films.pages.cards):
+#      in one statement (pages.relations)
+#   4. the suggested films' cards' facts as plain values, in one statement (pages.cards):
 #      directors and lead actors, genres, themes, countries
 #   5. the newest public comments with their total (films_comment); a visitor who has
 #      voted or commented before adds one more: their own vote
@@ -546,9 +546,9 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
 # Queries of the similar films page, whatever the number of suggestions:
 #   1. the film with its recommendations row, 2. the suggested films,
 #   3. the ids of the suggestions matching the filters,
-#   4. the cards' facts of the page's films, in one statement (films.pages.cards),
+#   4. the cards' facts of the page's films, in one statement (pages.cards),
 #   5. the film's genres, themes, countries, languages and credits, in one statement
-#      (films.pages.relations; the reasons name them),
+#      (pages.relations; the reasons name them),
 #   6-7. the countries and genres offered by the filters.
 SIMILAR_PAGE_QUERIES = 7
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from films.catalog.models import Country, Film
-from films.pages.sentences import similar_counts
+from pages.sentences import similar_counts
 from recommendations.models import FilmRecommendations
 from tests.conftest import make_film
 from tests.html import HtmlElement, find, find_all, page, parse, text, texts

@@ -1,8 +1,8 @@
-"""films.pages.relations: a film page's own relations in one statement, as prefetch_related
+"""pages.relations: a film page's own relations in one statement, as prefetch_related
 would give them."""
 
 from films.catalog.models import Country, Credit, Film, Language
-from films.pages.relations import load_relations
+from pages.relations import load_relations
 from tests.conftest import make_film, make_person
 
 

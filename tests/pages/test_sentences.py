@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from films.catalog.models import Country, Film, Person
-from films.pages.sentences import (
+from pages.sentences import (
     film_summary,
     genre_phrase,
     indefinite_article,

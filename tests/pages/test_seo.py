@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from films.catalog.models import Film, Genre, Language
-from films.pages.sitemaps import SITEMAPS, CatalogSitemap
-from films.pages.structured_data import iso_duration, movie_json_ld
-from films.templatetags.seo import meta_description
+from pages.sitemaps import SITEMAPS, CatalogSitemap
+from pages.structured_data import iso_duration, movie_json_ld
+from pages.templatetags.seo import meta_description
 from tests.conftest import make_film, make_person
 from tests.html import find_all, parse
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from films.catalog.models import Credit, Film, Genre
-from films.pages.sentences import reasons
+from pages.sentences import reasons
 from recommendations import weights
 from recommendations.franchises import series_name, title_stem
 from recommendations.models import FilmRecommendations

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from films.catalog.models import Credit, Film, Genre
-from films.pages.sentences import reasons
+from pages.sentences import reasons
 from recommendations import weights
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all

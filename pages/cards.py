@@ -153,7 +153,7 @@ CARD_LABELS = {
 def add_card_bodies(films) -> None:
     """Give each film its card's body (facts, rating, synopsis) as `card_body`, from the
     cache when it holds the card for the film's updated_at; only the others have their
-    facts read (films.pages.cards: one statement for them all) and are rendered. A card is the
+    facts read (pages.cards: one statement for them all) and are rendered. A card is the
     same on every list, search and similar page: rendered once, not on every page, and
     without the request (its context processors took an eighth of a card's time)."""
     keys = {film.pk: film_card_key(film) for film in films}

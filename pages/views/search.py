@@ -5,8 +5,8 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_safe
 
 from caching import whole_pages
-from films.pages.cards import add_card_bodies
-from films.pages.search import (
+from pages.cards import add_card_bodies
+from pages.search import (
     FILMS,
     PEOPLE,
     normalize_query,
@@ -14,7 +14,7 @@ from films.pages.search import (
     search_people,
     spelt_like,
 )
-from films.pages.views.common import paginate, querystring_without_page
+from pages.views.common import paginate, querystring_without_page
 
 RESULTS_PER_SECTION = 10
 SUGGESTIONS_PER_KIND = 5

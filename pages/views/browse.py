@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from caching import whole_pages
 from films.catalog.models import Country, Film, Genre, Theme
-from films.pages.cards import add_card_bodies
-from films.pages.filters import SORT_CHOICES, SORTS, BrowseFilter
-from films.pages.views.common import paginate, querystring_without_page
+from pages.cards import add_card_bodies
+from pages.filters import SORT_CHOICES, SORTS, BrowseFilter
+from pages.views.common import paginate, querystring_without_page
 
 
 def _film_list(request, films, *, title, canonical_path, lead="", **extra):

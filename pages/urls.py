@@ -1,7 +1,7 @@
 from django.urls import path
 
 from films.community.feeds import FilmCommentsFeed, LatestCommentsFeed
-from films.pages.views import browse, community, film, people, search
+from pages.views import browse, community, film, people, search
 
 app_name = "films"
 

@@ -7,13 +7,13 @@ from django.views.decorators.http import require_safe
 from caching import fragments, whole_pages
 from caching.fragments import fragment_key
 from films.catalog.models import Film
-from films.pages.cards import add_card_bodies
-from films.pages.filters import SimilarFilmFilter
-from films.pages.relations import load_relations
-from films.pages.sentences import ReasonPhrases, film_summary, similar_counts
-from films.pages.views.common import paginate, querystring_without_page
-from films.pages.views.community import film_page_context
-from films.templatetags.seo import meta_description
+from pages.cards import add_card_bodies
+from pages.filters import SimilarFilmFilter
+from pages.relations import load_relations
+from pages.sentences import ReasonPhrases, film_summary, similar_counts
+from pages.templatetags.seo import meta_description
+from pages.views.common import paginate, querystring_without_page
+from pages.views.community import film_page_context
 from recommendations.services import (
     load_similar,
     similar_as_json,
@@ -62,8 +62,8 @@ def film_detail(request, slug, pk):
     # films it suggests (their updated_at keys the cache), the newest public comments with
     # their total; for a visitor who has voted or commented before, their own vote.
     # A miss adds the film's genres, themes, countries, languages and credits (one query,
-    # films.pages.relations), and the facts of the suggested films' cards not cached
-    # (films.pages.cards).
+    # pages.relations), and the facts of the suggested films' cards not cached
+    # (pages.cards).
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:
         return redirection

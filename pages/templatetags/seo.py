@@ -11,7 +11,7 @@ from django import template
 from django.core.paginator import Page
 from django.utils.safestring import mark_safe
 
-from films.pages import structured_data
+from pages import structured_data
 
 register = template.Library()
 

@@ -311,7 +311,7 @@ class ReasonPhrases:
     `ReasonPhrases(film)(suggestion.reasons)`, made once for all the suggestions of a page.
 
     Names come from `film`'s own credits, genres and themes (its page's relations, see
-    films.pages.relations): everything the two films share is, by definition, on this film too.
+    pages.relations): everything the two films share is, by definition, on this film too.
     """
 
     # A reason names this many people at most, the film's leads first; the others are

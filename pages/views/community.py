@@ -32,13 +32,13 @@ from films.community.services import (
     vote_withdraw,
 )
 from films.community.visitors import ensure_visitor, get_visitor, remember_visitor
-from films.pages.views.common import paginate
+from pages.views.common import paginate
 
 logger = logging.getLogger(__name__)
 
 COMMENTS_ON_FILM_PAGE = 10
 COMMENTS_PER_PAGE = 20
-# As in films.pages.views.common.paginate: the last page takes up to this many more comments.
+# As in pages.views.common.paginate: the last page takes up to this many more comments.
 COMMENTS_ORPHANS = 3
 
 HELD_MESSAGE = gettext_lazy("Thank you! Your comment will appear once a moderator has approved it.")

@@ -1,6 +1,6 @@
 """schema.org JSON-LD for film and person pages, built as plain dicts.
 
-Templates embed the result with the `json_ld` filter (films/templatetags/seo.py), which
+Templates embed the result with the `json_ld` filter (pages/templatetags/seo.py), which
 escapes what could close the <script> element. Nothing here queries the database: the
 film must come with the film page's prefetches (genres, countries, languages and
 `all_credits`, see films.models.film_page_prefetches).
@@ -33,7 +33,7 @@ def date_published(film: Film) -> str | None:
         return f"{date:%Y}"
     if film.release_date_precision == ReleaseDatePrecision.MONTH:
         return f"{date:%Y-%m}"
-    # A date without a precision is a full date, as films.pages.sentences.release_phrase reads it.
+    # A date without a precision is a full date, as pages.sentences.release_phrase reads it.
     return date.isoformat()
 
 
