@@ -123,7 +123,7 @@ def _film_summary_en(film) -> str:
     """ "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis,
     released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
 
-    Reads the film's prefetched genres, countries and credits (Film.objects.for_detail()).
+    Reads the film's genres, countries and credits (films.catalog.relations).
     """
     adjective, origin = nationality(list(film.all_countries))
     words = [str(film.year) if film.year else "", adjective]
@@ -311,7 +311,7 @@ class ReasonPhrases:
     `ReasonPhrases(film)(suggestion.reasons)`, made once for all the suggestions of a page.
 
     Names come from `film`'s own credits, genres and themes (its page's relations, see
-    pages.relations): everything the two films share is, by definition, on this film too.
+    films.catalog.relations): everything the two films share is, by definition, on this film too.
     """
 
     # A reason names this many people at most, the film's leads first; the others are

@@ -3,7 +3,7 @@
 Templates embed the result with the `json_ld` filter (pages/templatetags/seo.py), which
 escapes what could close the <script> element. Nothing here queries the database: the
 film must come with the film page's prefetches (genres, countries, languages and
-`all_credits`, see films.models.film_page_prefetches).
+`all_credits`, see films.catalog.relations).
 """
 
 from films.catalog.models import Film, Person, ReleaseDatePrecision

@@ -226,32 +226,6 @@ def _best_known_first(film_count: int, name: str) -> tuple:
     return (-film_count, name)
 
 
-def film_page_prefetches():
-    """What a film's page shows besides the film row, one query each. The film's page reads
-    the same in one statement (pages.relations); its tests compare the two.
-
-    Prefetch contract: `all_genres`, `all_themes`, `all_countries` and `all_languages` hold
-    the film's, by name; `all_credits` every credit with its person, by role then billing
-    position, which Film.directors, .writers, .cast and .lead_actors read.
-    """
-    return [
-        models.Prefetch("genres", to_attr="all_genres"),
-        models.Prefetch("themes", to_attr="all_themes"),
-        models.Prefetch("countries", to_attr="all_countries"),
-        models.Prefetch("languages", to_attr="all_languages"),
-        models.Prefetch(
-            "credits",
-            queryset=Credit.objects.select_related("person").order_by("role", "position", "id"),
-            to_attr="all_credits",
-        ),
-    ]
-
-
-class FilmQuerySet(models.QuerySet):
-    def for_detail(self):
-        return self.prefetch_related(*film_page_prefetches())
-
-
 class Film(models.Model):
     external_id = models.CharField(
         max_length=100, unique=True, help_text="The catalog's id, e.g. wikidata:Q132910."
@@ -300,8 +274,6 @@ class Film(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = FilmQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_safe
 from caching import fragments, whole_pages
 from caching.fragments import fragment_key
 from films.catalog.models import Film
+from films.catalog.relations import load_relations
 from pages.cards import add_card_bodies
 from pages.filters import SimilarFilmFilter
-from pages.relations import load_relations
 from pages.sentences import ReasonPhrases, film_summary, similar_counts
 from pages.templatetags.seo import meta_description
 from pages.views.common import paginate, querystring_without_page
@@ -62,7 +62,7 @@ def film_detail(request, slug, pk):
     # films it suggests (their updated_at keys the cache), the newest public comments with
     # their total; for a visitor who has voted or commented before, their own vote.
     # A miss adds the film's genres, themes, countries, languages and credits (one query,
-    # pages.relations), and the facts of the suggested films' cards not cached
+    # films.catalog.relations), and the facts of the suggested films' cards not cached
     # (pages.cards).
     film, redirection = _film_or_redirect(request, slug, pk)
     if redirection:

@@ -237,7 +237,7 @@ def test_a_suggested_film_deleted_since_the_build_is_left_out(client, vegas):
 #   1. the film with its recommendations row (films_film, recommendations_filmrecommendations)
 #   2. the suggested films, whose updated_at keys the cache (films_film)
 #   3. the film's genres, themes, countries, languages, and credits with their people,
-#      in one statement (pages.relations)
+#      in one statement (films.catalog.relations)
 #   4. the suggested films' cards' facts as plain values, in one statement (pages.cards):
 #      directors and lead actors, genres, themes, countries
 #   5. the newest public comments with their total (films_comment); a visitor who has
@@ -548,7 +548,7 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
 #   3. the ids of the suggestions matching the filters,
 #   4. the cards' facts of the page's films, in one statement (pages.cards),
 #   5. the film's genres, themes, countries, languages and credits, in one statement
-#      (pages.relations; the reasons name them),
+#      (films.catalog.relations; the reasons name them),
 #   6-7. the countries and genres offered by the filters.
 SIMILAR_PAGE_QUERIES = 7
 

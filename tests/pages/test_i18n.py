@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from films.catalog.models import Country, Film
+from films.catalog.relations import film_with_relations
 from pages.sentences import similar_counts
 from recommendations.models import FilmRecommendations
 from tests.conftest import make_film
@@ -191,7 +192,7 @@ def counted_film() -> Film:
         directors=["Mike Figgis"],
         cast=["Nicolas Cage", "Elisabeth Shue"],
     )
-    return Film.objects.for_detail().get(pk=film.pk)
+    return film_with_relations(film.pk)
 
 
 @pytest.mark.parametrize(

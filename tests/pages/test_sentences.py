@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from films.catalog.models import Country, Film, Person
+from films.catalog.relations import film_with_relations
 from pages.sentences import (
     film_summary,
     genre_phrase,
@@ -41,7 +42,7 @@ def leaving_las_vegas(**overrides) -> Film:
 
 def summary_of(film: Film) -> str:
     # As the film page reads it: everything prefetched.
-    return film_summary(Film.objects.for_detail().get(pk=film.pk))
+    return film_summary(film_with_relations(film.pk))
 
 
 # --- film_summary ---------------------------------------------------------------------
@@ -261,7 +262,7 @@ def counted_film(**overrides) -> Film:
         "cast": ["Nicolas Cage", "Elisabeth Shue"],
     }
     fields.update(overrides)
-    return Film.objects.for_detail().get(pk=make_film(**fields).pk)
+    return film_with_relations(make_film(**fields).pk)
 
 
 def test_the_counts_sentence_gives_every_count_in_the_plural(db):
@@ -388,7 +389,7 @@ def figgis_film(db):
         writers=["John O'Brien"],
         cast=["Nicolas Cage", "Elisabeth Shue", "Julian Sands", "Mike Figgis"],
     )
-    return Film.objects.for_detail().get(pk=film.pk)
+    return film_with_relations(film.pk)
 
 
 def ids(*names):
@@ -414,7 +415,7 @@ def test_shared_actors_are_named_in_the_order_given(figgis_film):
 
 def test_many_shared_actors_are_the_first_four_of_the_cast_and_a_count(db):
     cast = [f"Actor {n}" for n in range(1, 9)]
-    film = Film.objects.for_detail().get(pk=make_film(title="The Godfather", cast=cast).pk)
+    film = film_with_relations(make_film(title="The Godfather", cast=cast).pk)
 
     shared = reasons(film, {"actors": ids("Actor 8", "Actor 3", "Actor 1", "Actor 5", "Actor 6")})
 
@@ -426,7 +427,7 @@ def test_shared_actors_of_a_cast_without_billing_order_are_the_best_known_first(
     make_film(title="Kagemusha", cast=["Tatsuya", "Hisashi"])
     make_film(title="Harakiri", cast=["Tatsuya"])
     Person.objects.all().refresh_film_counts()
-    film = Film.objects.for_detail().get(pk=made.pk)
+    film = film_with_relations(made.pk)
 
     assert reasons(film, {"actors": ids("Akira", "Hisashi", "Tatsuya")}) == [
         "Shared actors: Tatsuya, Hisashi and Akira"
@@ -508,14 +509,14 @@ def test_ids_the_film_does_not_have_are_not_named(figgis_film):
 
 
 def test_one_identical_genre_is_named_in_the_singular(db):
-    film = Film.objects.for_detail().get(pk=make_film(genres=["Drama"]).pk)
+    film = film_with_relations(make_film(genres=["Drama"]).pk)
 
     drama = film.genres.get().id
     assert reasons(film, {"genres": [drama], "same_genres": True}) == ["Same genre: Drama"]
 
 
 def test_one_identical_theme_is_named_in_the_singular(db):
-    film = Film.objects.for_detail().get(pk=make_film(themes=["Revenge"]).pk)
+    film = film_with_relations(make_film(themes=["Revenge"]).pk)
 
     revenge = film.themes.get().id
     assert reasons(film, {"themes": [revenge], "same_themes": True}) == ["Same theme: Revenge"]

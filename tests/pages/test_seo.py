@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from films.catalog.models import Film, Genre, Language
+from films.catalog.relations import film_with_relations
 from pages.sitemaps import SITEMAPS, CatalogSitemap
 from pages.structured_data import iso_duration, movie_json_ld
 from pages.templatetags.seo import meta_description
@@ -444,7 +445,7 @@ def test_a_hostile_title_cannot_leave_the_json_ld_script(client):
 def test_building_the_movie_makes_no_query_from_the_pages_prefetches(
     las_vegas, django_assert_num_queries
 ):
-    film = Film.objects.for_detail().get(pk=las_vegas.pk)
+    film = film_with_relations(las_vegas.pk)
     request = RequestFactory().get("/")
 
     with django_assert_num_queries(0):

@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from films.catalog.models import Credit, Film, Genre
+from films.catalog.models import Credit, Genre
+from films.catalog.relations import film_with_relations
 from pages.sentences import reasons
 from recommendations import weights
 from recommendations.franchises import series_name, title_stem
@@ -276,5 +277,5 @@ def test_the_why_line_and_json_say_a_series_is_read_from_the_titles(db):
 
     [listed] = json.loads(out.getvalue())["suggestions"]
     assert listed["reasons"]["inferred_series"] == "Toy Story"
-    film = Film.objects.for_detail().get(pk=first.pk)
+    film = film_with_relations(first.pk)
     assert reasons(film, listed["reasons"])[0] == "Same series, going by the titles: Toy Story"

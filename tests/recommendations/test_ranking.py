@@ -5,6 +5,7 @@ import json
 import pytest
 
 from films.catalog.models import Credit, Film, Genre
+from films.catalog.relations import film_with_relations
 from pages.sentences import reasons
 from recommendations import weights
 from recommendations.models import FilmRecommendations
@@ -316,7 +317,7 @@ def test_the_reasons_name_what_the_two_films_share(db):
         "same_genres",
         "themes",
     }
-    film = Film.objects.for_detail().get(pk=film.pk)
+    film = film_with_relations(film.pk)
     assert reasons(film, stored) == [
         "Same series: The Godfather",
         "Same director: Francis Ford Coppola",

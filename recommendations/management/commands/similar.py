@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from films.catalog.models import Film
+from films.catalog.relations import load_relations
 from recommendations.services import load_similar, similar_as_json
 
 
@@ -17,11 +18,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, ids, limit, **options):
-        films = Film.objects.for_detail().in_bulk(ids, field_name="external_id")
+        films = Film.objects.in_bulk(ids, field_name="external_id")
         unknown = [i for i in ids if i not in films]
         if unknown:
             raise CommandError(f"Unknown film id: {', '.join(unknown)}", returncode=2)
         for external_id in ids:
             film = films[external_id]
+            load_relations(film)
             similar = load_similar(film, limit=limit)
             self.stdout.write(json.dumps(similar_as_json(film, similar), ensure_ascii=False))

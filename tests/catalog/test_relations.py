@@ -1,9 +1,24 @@
-"""pages.relations: a film page's own relations in one statement, as prefetch_related
+"""films.catalog.relations: a film's own relations in one statement, as prefetch_related
 would give them."""
 
+from django.db.models import Prefetch
+
 from films.catalog.models import Country, Credit, Film, Language
-from pages.relations import load_relations
+from films.catalog.relations import load_relations
 from tests.conftest import make_film, make_person
+
+# What load_relations must give, read the ORM's way: the contract of films.catalog.relations.
+PREFETCHED = [
+    Prefetch("genres", to_attr="all_genres"),
+    Prefetch("themes", to_attr="all_themes"),
+    Prefetch("countries", to_attr="all_countries"),
+    Prefetch("languages", to_attr="all_languages"),
+    Prefetch(
+        "credits",
+        queryset=Credit.objects.select_related("person").order_by("role", "position", "id"),
+        to_attr="all_credits",
+    ),
+]
 
 
 def _film_with_everything() -> Film:
@@ -59,7 +74,7 @@ def _relations(film: Film) -> dict:
 
 def test_it_reads_what_prefetch_related_reads_in_one_query(db, django_assert_num_queries):
     film = _film_with_everything()
-    expected = _relations(Film.objects.for_detail().get(pk=film.pk))
+    expected = _relations(Film.objects.prefetch_related(*PREFETCHED).get(pk=film.pk))
 
     with django_assert_num_queries(1):
         load_relations(film)
