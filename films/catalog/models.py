@@ -18,8 +18,10 @@ from films.catalog.text import searchable
 
 def page_url(name: str, **kwargs) -> str:
     """reverse(name, kwargs=kwargs) for the catalog's pages, which cards link to by the
-    hundred (220 links on a film page, 18 µs each through reverse()): reversed once per
-    language and URL prefix with stand-ins for the arguments, then filled in."""
+    hundred: reversed once per language and URL prefix with stand-ins for the arguments,
+    then filled in. Worth a fifth of a page of cards: the similar films' first visits took
+    56.0 ms each with reverse() for every link, 45.9 ms with this, in one process at 300,000
+    films (2026-12-07, docs/performance.md)."""
     return page_url_maker(name, *kwargs)(*kwargs.values())
 
 
