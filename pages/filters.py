@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +88,21 @@ class CommaSeparatedSlugs(forms.TextInput):
         return value
 
 
+# Themes a browse page takes at once: a film rarely has more, and each is a lookup.
+MAX_THEMES = 10
+
+
 class BrowseForm(forms.Form):
+    def clean_theme(self):
+        themes = self.cleaned_data.get("theme")
+        if themes is not None and len(themes) > MAX_THEMES:
+            raise forms.ValidationError(
+                _("Choose at most %(most)d themes (%(count)d given)."),
+                params={"most": MAX_THEMES, "count": len(themes)},
+                code="too_many_themes",
+            )
+        return themes
+
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("year_from"), cleaned.get("year_to")
@@ -133,7 +147,7 @@ class BrowseFilter(django_filters.FilterSet):
         field_name="themes__slug",
         queryset=Theme.objects.all(),
         to_field_name="slug",
-        conjoined=True,
+        method="filter_themes",
         widget=CommaSeparatedSlugs,
         help_text=_("Theme slugs, separated by commas"),
     )
@@ -190,9 +204,10 @@ class BrowseFilter(django_filters.FilterSet):
             return queryset
         if self.form.cleaned_data.get("genre_mode") == "any":
             return queryset.filter(genres__in=genres).distinct()
-        for genre in genres:  # one join per genre: films having all of them
-            queryset = queryset.filter(genres=genre)
-        return queryset
+        return having_all(queryset, Film.genres, genres)
+
+    def filter_themes(self, queryset, name, themes):
+        return having_all(queryset, Film.themes, themes) if themes else queryset
 
     def filter_decade(self, queryset, name, value):
         start = int(value)
@@ -212,3 +227,19 @@ class BrowseFilter(django_filters.FilterSet):
     def qs(self):
         sort = self.form.cleaned_data.get("sort") if self.is_bound and self.is_valid() else ""
         return super().qs.order_by(*SORTS.get(sort or "rating"))
+
+
+def having_all(queryset, relation, chosen):
+    """The films of `queryset` linked to every one of `chosen` through the many-to-many
+    `relation`: one pass over the links, grouped by film, whatever their number (a join
+    for each took seconds for twenty of them at 300,000 films)."""
+    link = relation.through
+    target = relation.field.m2m_reverse_field_name()
+    films = (
+        link.objects.filter(**{f"{target}__in": chosen})
+        .values("film")
+        .annotate(chosen=Count(target))
+        .filter(chosen=len(chosen))
+        .values("film")
+    )
+    return queryset.filter(pk__in=films)

@@ -2,9 +2,12 @@
 rating) and sorted; a wrong value in the URL is a message on the form, never an error."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from films.catalog.models import Country, Genre
+from films.catalog.models import Country, Genre, Theme
+from pages.filters import MAX_THEMES
 from tests.conftest import make_film, make_named
 from tests.html import card_titles, find, find_all, links, page, text, texts
 from tests.pages.test_film_lists import rated
@@ -355,3 +358,40 @@ def test_the_browse_page_with_every_filter_makes_as_many_queries_for_few_films_a
 
     assert form_errors(doc) == {}
     assert len(card_titles(doc)) == min(n, 20)
+
+
+# --- Bounded work, whatever the URL ------------------------------------------------------
+
+
+def test_more_themes_than_a_page_takes_are_a_message_not_a_query(client, catalog):
+    themes = [make_named(Theme, f"Theme {i}") for i in range(MAX_THEMES + 1)]
+
+    doc = browse(client, "theme=" + ",".join(theme.slug for theme in themes))
+
+    assert form_errors(doc) == {
+        "Themes": [f"Choose at most {MAX_THEMES} themes ({MAX_THEMES + 1} given)."]
+    }
+    assert card_titles(doc) == []
+
+
+def test_films_with_all_of_many_genres_are_found_in_one_pass_over_the_links(client, catalog):
+    every_genre = "&".join(f"genre={g.slug}" for g in Genre.objects.all())
+    some = make_film(title="Everything", genres=list(Genre.objects.values_list("name", flat=True)))
+
+    with CaptureQueriesContext(connection) as queries:
+        doc = browse(client, f"{every_genre}&genre_mode=all")
+
+    assert card_titles(doc) == [f"Everything ({some.year})"]
+    # One join for the links, not one per genre: the URL does not decide the work.
+    films = [q["sql"] for q in queries.captured_queries if "films_film_genres" in q["sql"]]
+    assert films and all(sql.count("JOIN") <= 2 for sql in films), films
+
+
+def test_films_with_all_of_several_themes_are_found_in_one_pass(client, catalog):
+    with CaptureQueriesContext(connection) as queries:
+        doc = browse(client, "theme=paris,police,heist")
+
+    films = [q["sql"] for q in queries.captured_queries if "films_film_themes" in q["sql"]]
+    assert films and all(sql.count("JOIN") <= 2 for sql in films), films
+    assert card_titles(doc) == []  # no film has the three
+    assert card_titles(browse(client, "theme=heist,police")) == ["Heat (1995)"]
