@@ -2,10 +2,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
 
-from pages.sitemaps import SITEMAP_CACHE_SECONDS, SITEMAPS
-from pages.views.seo import robots_txt
+from pages.sitemaps import SITEMAPS
+from pages.views.seo import robots_txt, sitemap_cached
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,13 +12,13 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        sitemap_cached(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        sitemap_cached(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

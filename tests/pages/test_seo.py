@@ -594,6 +594,23 @@ def test_a_sitemap_page_is_one_query(client, django_assert_num_queries):
 
 
 @pytest.mark.django_db
+def test_a_sitemap_is_rendered_once_whatever_the_query_string_or_language(
+    client, django_assert_num_queries
+):
+    make_film(title="Leaving Las Vegas", year=1995)
+    first = client.get("/sitemap-films.xml")
+
+    # A crawler's or an attacker's variations all come from the one stored page.
+    with django_assert_num_queries(0):
+        for variant in ("?x=1", "?x=2&p=1", "?p=01", "?utm_source=feed"):
+            again = client.get(f"/sitemap-films.xml{variant}", headers={"Accept-Language": "fr"})
+            assert again.status_code == 200
+            assert again.content == first.content
+            assert again["Content-Type"] == first["Content-Type"]
+    assert client.get("/sitemap-films.xml?p=%C2%B2").status_code == 404  # "²" is no page
+
+
+@pytest.mark.django_db
 def test_the_sitemap_index_counts_each_section_once(client, django_assert_num_queries):
     make_film(title="Leaving Las Vegas", year=1995, genres=["Drama"])
 
