@@ -25,3 +25,7 @@ urlpatterns = [
 ]
 # English pages keep their URLs (/film/...); French ones live under /fr/.
 urlpatterns += i18n_patterns(path("", include("pages.urls")), prefix_default_language=False)
+
+handler400 = "pages.views.errors.bad_request"
+handler404 = "pages.views.errors.page_not_found"
+handler500 = "pages.views.errors.server_error"

@@ -5,9 +5,9 @@ the site's own layout and language."""
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.views.defaults import bad_request, server_error
 
 from films.community.models import Comment
+from pages.views.errors import bad_request, server_error
 from tests.community.helpers import comment_data, visible_text
 from tests.conftest import make_film
 
@@ -124,3 +124,25 @@ def test_a_bad_request_page_is_rendered_without_a_request_context(client, db):
     assert "Bad request" in text
     assert "Go back and try again" in text
     assert "Bad request" in visible_text(bad_request(RequestFactory().get("/"), Exception()))
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "cp1252"])
+def test_a_form_in_another_charset_than_utf8_gets_the_bad_request_page(db, charset):
+    # Django reads urlencoded forms in UTF-8 only; its CSRF check read the form again in
+    # the error handler and failed again: a bare 500 (issue 22, finding 4).
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    browser.cookies["csrftoken"] = "a" * 32
+    film = make_film(title="Ran", year=1985)
+
+    for url, status, says in [
+        ("/", 400, "Bad request"),
+        (f"/film/{film.slug}-{film.pk}/rate/", 400, "Bad request"),
+        ("/no-such-page/", 404, "Page not found"),  # no form read: no page there
+    ]:
+        response = browser.post(
+            url,
+            data=b"stars=3&csrfmiddlewaretoken=x",
+            content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        )
+        assert response.status_code == status, url
+        assert says in visible_text(response)
