@@ -91,6 +91,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "pages.views.community.csrf_failure"
+# The only sign-in is the admin's: after it, a `next=` that is not the site's own leads
+# there (Django's default, /accounts/profile/, is no page here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -119,6 +123,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # OPTIONS answered with the methods an address takes, TRACE refused: no page for either.
+    # After the locale's, which makes the /fr/ addresses resolve.
+    "filmsite.methods.HttpMethodsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

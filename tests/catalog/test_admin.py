@@ -335,3 +335,14 @@ def test_a_film_rated_on_the_site_can_be_deleted_with_its_votes(admin_client, ca
     assert response.status_code == 302
     assert not Film.objects.filter(pk=catalog.pk).exists()
     assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("unsafe", ["https://elsewhere.example/", "//elsewhere.example/x"])
+def test_a_sign_in_with_a_next_address_elsewhere_leads_to_the_admin(client, admin_user, unsafe):
+    response = client.post(
+        f"/admin/login/?next={unsafe}", {"username": "admin", "password": "password"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
