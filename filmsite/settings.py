@@ -263,7 +263,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", PRODUCTIO
 # request looks like HTTP and redirects to itself. The health check answers over HTTP too, for
 # load balancers that probe the server directly.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # A year, this domain's subdomains too, and consent to the browsers' preload list (a
 # submission is still needed to be on it): browsers then refuse plain HTTP to the domain for
 # the whole time, so a first deployment may start with SECURE_HSTS_SECONDS=3600.

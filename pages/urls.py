@@ -1,13 +1,14 @@
 from django.urls import path
 
 from films.community.feeds import FilmCommentsFeed, LatestCommentsFeed
-from pages.views import browse, community, film, people, search
+from pages.views import browse, community, film, health, people, search
 
 app_name = "films"
 
 urlpatterns = [
     path("", film.home, name="home"),
-    path("healthz", film.health, name="health"),
+    path("healthz", health.health, name="health"),
+    path("readyz", health.ready, name="ready"),
     path("search/", search.search, name="search"),
     path("search/suggest.json", search.suggest, name="suggest"),
     path("person/<slug:slug>-<int:pk>/", people.person_detail, name="person"),

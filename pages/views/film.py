@@ -1,8 +1,7 @@
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
 
 from caching import fragments, whole_pages
 from caching.fragments import fragment_key
@@ -22,12 +21,6 @@ from recommendations.services import (
 )
 
 SIMILAR_ON_FILM_PAGE = 10
-
-
-@require_safe
-def health(request):
-    """For load balancers and the benchmark's floor: no database, no template."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @whole_pages.cached_list
