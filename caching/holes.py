@@ -12,14 +12,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 CSRF_TOKEN = "csrf_token"
-# The marker of each hole, by name.
+# The marker of each hole, by name; a hole may take a number (a film's id): name:number.
 HOLES = {CSRF_TOKEN: "@@filmsite-hole:csrf_token@@"}
-MARKER = re.compile(rb"@@filmsite-hole:([a-z_]+)@@")
+MARKER = re.compile(rb"@@filmsite-hole:([a-z_]+(?::[0-9]+)?)@@")
 _fillers: dict = {}
 
 
 def register_hole(name: str, make) -> None:
-    """`make()`: the value of `name` for one response, e.g. a form's signed token."""
+    """`make(number)`: the value of `name` for one response, e.g. a form's signed token
+    for the film of that id (None for a hole without a number)."""
     HOLES[name] = f"@@filmsite-hole:{name}@@"
     _fillers[name] = make
 
@@ -28,11 +29,12 @@ def _storing(request) -> bool:
     return getattr(request, "whole_page", None) is not None
 
 
-def hole(request, name: str) -> str:
-    """For a page being stored, the marker of the hole `name`; else its value."""
+def hole(request, name: str, number: int | None = None) -> str:
+    """For a page being stored, the marker of the hole `name` (for `number`); else its
+    value."""
     if _storing(request):
-        return HOLES[name]
-    return get_token(request) if name == CSRF_TOKEN else _fillers[name]()
+        return HOLES[name] if number is None else f"@@filmsite-hole:{name}:{int(number)}@@"
+    return get_token(request) if name == CSRF_TOKEN else _fillers[name](number)
 
 
 def csrf_hole(request) -> dict:
@@ -68,9 +70,10 @@ class Filler:
         self.request = request
         self.csrf_token = None
 
-    def value(self, name: str) -> str:
+    def value(self, hole: str) -> str:
+        name, _, number = hole.partition(":")
         if name != CSRF_TOKEN:
-            return _fillers[name]()
+            return _fillers[name](int(number) if number else None)
         if self.csrf_token is None:
             self.csrf_token = get_token(self.request)
         return self.csrf_token

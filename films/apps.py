@@ -17,4 +17,4 @@ class FilmsConfig(AppConfig):
         # What the whole-page cache must know of the community: the cookie that makes a page
         # a visitor's own, and the comment form's token, new for each response.
         whole_pages.register_personal_cookie(COOKIE_NAME)
-        holes.register_hole("comment_stamp", FormStamp.new)
+        holes.register_hole("comment_stamp", FormStamp.new)  # FormStamp.new(film_id)

@@ -51,31 +51,41 @@ STAR_CHOICES = [(n, lazy(star_label, str)(n)) for n in range(MIN_STARS, 6)]
 
 # People take more than this to read a page and write a comment; scripts do not.
 MIN_SECONDS_BEFORE_SENDING = 3
+# A comment form lasts this long: time to write, not a token to keep (the message says it).
+STAMP_MAX_AGE_HOURS = 6
 
 
 @dataclass(frozen=True)
 class FormStamp:
     """A signed token in the comment form: it names the form (so sending it twice stores
-    one comment, see Comment.token) and says when the form was shown (so a form sent
-    faster than a person can write is refused)."""
+    one comment, see Comment.token), the film it was shown with (a form's token is good for
+    that film only) and when it was shown (so a form sent faster than a person can write,
+    or kept longer than STAMP_MAX_AGE_HOURS, is refused)."""
 
     token: str
     shown_at: float
+    film_id: int
 
     SALT = "films.comment-form"
 
     @classmethod
-    def new(cls, *, shown_at: float | None = None) -> str:
-        return _StampSigner(shown_at=shown_at).sign(secrets.token_urlsafe(24))
+    def new(cls, film_id: int, *, shown_at: float | None = None) -> str:
+        payload = f"{int(film_id)}.{secrets.token_urlsafe(24)}"  # no "." in the token
+        return _StampSigner(shown_at=shown_at).sign(payload)
 
     @classmethod
-    def read(cls, value: str) -> "FormStamp | None":
-        """The stamp, or None when it is missing or was not signed by us."""
+    def read(cls, value: str, film_id: int) -> "FormStamp | None":
+        """The stamp, or None when it is missing, was not signed by us, was made for
+        another film or is too old."""
         try:
-            token, shown_at = _StampSigner().unsign_with_time(value)
+            payload, shown_at = _StampSigner().unsign_with_time(value)
+            film, token = payload.split(".", 1)
+            stamp = cls(token=token, shown_at=shown_at, film_id=int(film))
         except (signing.BadSignature, ValueError):
             return None
-        return cls(token=token, shown_at=shown_at)
+        if stamp.film_id != film_id or stamp.age > STAMP_MAX_AGE_HOURS * 60 * 60:
+            return None
+        return stamp
 
     @property
     def age(self) -> float:
@@ -164,26 +174,27 @@ class CommentForm(forms.Form):
     )
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, film_id: int, **kwargs):
         self.stamp_value = None
         if data is not None:
-            self.stamp_value = FormStamp.read(data.get("stamp", ""))
+            self.stamp_value = FormStamp.read(data.get("stamp", ""), film_id)
             if self.stamp_value is None:
                 # Shown again with a new stamp, so that sending it again can succeed.
                 data = data.copy()
-                data["stamp"] = FormStamp.new()
+                data["stamp"] = FormStamp.new(film_id)
         super().__init__(data, *args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("stamp", FormStamp.new())
+            self.initial.setdefault("stamp", FormStamp.new(film_id))
 
     def clean(self):
         cleaned = super().clean()
         if self.stamp_value is None:
             raise forms.ValidationError(
                 _(
-                    "This form could not be checked (it may have been open too long). "
-                    "Your text is below: please send it again."
+                    "This form could not be checked (it may have been open more than "
+                    "%(hours)d hours). Your text is below: please send it again."
                 ),
+                params={"hours": STAMP_MAX_AGE_HOURS},
                 code="stamp",
             )
         if self.stamp_value.age < MIN_SECONDS_BEFORE_SENDING:

@@ -59,7 +59,9 @@ def film_page_context(request, film: Film) -> dict:
         "star_choices": STAR_CHOICES,
         "comments": comments,
         "comment_count": comments[0].total if comments else 0,
-        "comment_form": CommentForm(initial={"stamp": holes.hole(request, "comment_stamp")}),
+        "comment_form": CommentForm(
+            initial={"stamp": holes.hole(request, "comment_stamp", film.pk)}, film_id=film.pk
+        ),
     }
 
 
@@ -149,7 +151,7 @@ def film_comments(request, slug, pk):
         return redirect(
             reverse("films:comments", args=[film.slug, film.pk]) + query, permanent=True
         )
-    return _comments_page(request, film, CommentForm())
+    return _comments_page(request, film, CommentForm(film_id=film.pk))
 
 
 def _comments_page(request, film, form, *, status=200, list_comments=True):
@@ -168,7 +170,7 @@ def _comment_post(request, pk):
         ctx = {"kept_text": request.POST.get("body", "")}
         return render(request, "404.html", ctx, status=404)
     visitor = ensure_visitor(request)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, film_id=film.pk)
     if not form.is_valid():
         return _comments_page(request, film, form, status=400)
 

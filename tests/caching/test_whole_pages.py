@@ -87,7 +87,7 @@ def test_each_stored_page_gets_its_own_comment_stamp_and_a_working_csrf_token(fi
     for _ in range(2):
         html = visit(browser, url)[0].content.decode()
         stamps.add(re.search(r'name="stamp" value="([^"]+)"', html).group(1))
-    assert len(stamps) == 2 and all(FormStamp.read(stamp) for stamp in stamps)
+    assert len(stamps) == 2 and all(FormStamp.read(stamp, figgis[0].pk) for stamp in stamps)
 
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     response = rate(browser, figgis[0], stars=4, csrfmiddlewaretoken=token)
@@ -126,7 +126,7 @@ def test_a_new_comment_and_a_hidden_one_show_at_once(admin_client, client, figgi
     for _ in range(3):
         visit(client, url)
 
-    post_comment(Client(), figgis[0], name="Ada", body="Haunting.", stamp=aged_stamp())
+    post_comment(Client(), figgis[0], name="Ada", body="Haunting.", stamp=aged_stamp(figgis[0]))
     assert "Haunting." in visible_text(visit(client, url)[0])
 
     comment = Comment.objects.get(body="Haunting.")

@@ -15,24 +15,25 @@ from films.community.models import Comment
 _tokens = itertools.count(1)
 
 
-def aged_stamp(seconds: float = 60) -> str:
-    """The stamp of a comment form shown `seconds` ago: long enough for a person."""
-    return FormStamp.new(shown_at=time.time() - seconds)
+def aged_stamp(film: Film | None, seconds: float = 60) -> str:
+    """The stamp of `film`'s comment form shown `seconds` ago: long enough for a person.
+    Without a film, the stamp of a film that does not exist."""
+    return FormStamp.new(film.pk if film else 0, shown_at=time.time() - seconds)
 
 
-def comment_data(**fields) -> dict:
+def comment_data(film: Film | None, **fields) -> dict:
     fields.setdefault("name", "Ada")
     fields.setdefault("body", "A film I keep thinking about.")
     fields.setdefault("email", "")
     fields.setdefault("subject", "")
-    fields.setdefault("stamp", aged_stamp())
+    fields.setdefault("stamp", aged_stamp(film))
     return fields
 
 
 def post_comment(client, film: Film, **fields):
     """Send the comment form of `film` as a person would: shown a minute ago."""
     url = reverse("films:comments", args=[film.slug, film.pk])
-    return client.post(url, comment_data(**fields))
+    return client.post(url, comment_data(film, **fields))
 
 
 def make_comment(film: Film, **kwargs) -> Comment:

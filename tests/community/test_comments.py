@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from films.community import services as community
-from films.community.forms import FormStamp
+from films.community.forms import STAMP_MAX_AGE_HOURS, FormStamp
 from films.community.models import Comment
 from films.community.services import address_hash, comment_submit
 from films.community.visitors import COOKIE_NAME, Visitor
@@ -290,7 +290,7 @@ def test_an_e_mail_address_longer_than_the_column_is_refused_with_a_message(clie
 
 def test_a_comment_for_a_missing_film_is_a_404_that_shows_the_text_back(client, db):
     response = client.post(
-        reverse("films:comments", args=["gone", 999]), comment_data(body="Worth the wait.")
+        reverse("films:comments", args=["gone", 999]), comment_data(None, body="Worth the wait.")
     )
 
     assert response.status_code == 404
@@ -354,7 +354,7 @@ def test_a_comment_that_fills_the_honeypot_is_answered_as_held_and_never_shown(c
 
 
 def test_a_form_sent_too_fast_comes_back_with_the_text_kept(client, ran):
-    just_shown = FormStamp.new()
+    just_shown = FormStamp.new(ran.pk)
 
     response = post_comment(client, ran, stamp=just_shown, body="Quick thoughts")
 
@@ -368,7 +368,7 @@ def test_a_form_sent_too_fast_comes_back_with_the_text_kept(client, ran):
 
 
 def test_a_form_sent_after_three_seconds_is_accepted(client, ran):
-    response = post_comment(client, ran, stamp=aged_stamp(seconds=3.5))
+    response = post_comment(client, ran, stamp=aged_stamp(ran, seconds=3.5))
 
     assert response.status_code == 302
     assert Comment.objects.count() == 1
@@ -376,7 +376,7 @@ def test_a_form_sent_after_three_seconds_is_accepted(client, ran):
 
 # Named: a stamp made at collection differs in each pytest-xdist worker, which must agree.
 @pytest.mark.parametrize(
-    "stamp", ["", "made-up", aged_stamp()[:-1] + "x"], ids=["empty", "made-up", "tampered"]
+    "stamp", ["", "made-up", aged_stamp(None)[:-1] + "x"], ids=["empty", "made-up", "tampered"]
 )
 def test_a_form_without_a_valid_stamp_comes_back_with_a_new_one(client, ran, stamp):
     response = post_comment(client, ran, stamp=stamp, body="My words")
@@ -387,7 +387,7 @@ def test_a_form_without_a_valid_stamp_comes_back_with_a_new_one(client, ran, sta
     assert "My words" in text
     assert Comment.objects.count() == 0
     new_stamp = response.context["comment_form"]["stamp"].value()
-    assert new_stamp != stamp and FormStamp.read(new_stamp) is not None
+    assert new_stamp != stamp and FormStamp.read(new_stamp, ran.pk) is not None
 
 
 # --- Rate limits ------------------------------------------------------------------------
@@ -510,7 +510,7 @@ def test_hostile_input_sent_back_in_the_form_is_escaped(client, ran):
 
 
 def test_a_double_click_stores_one_comment(client, ran):
-    data = comment_data(body="Only once, please")
+    data = comment_data(ran, body="Only once, please")
     url = comments_url(ran)
 
     first = client.post(url, data)
@@ -567,3 +567,31 @@ def test_an_accepted_comment_keeps_a_hash_of_the_address_never_the_address(ran):
     assert hashes[2] != hashes[0] and len(hashes[2]) == 64
     stored = [str(value) for row in Comment.objects.values_list() for value in row]
     assert not any("203.0.113" in value for value in stored)
+
+
+# --- Form stamps: for one film, for a few hours ----------------------------------------
+
+
+def test_a_form_kept_open_longer_than_its_hours_comes_back_with_the_text_kept(client, ran):
+    too_old = aged_stamp(ran, seconds=STAMP_MAX_AGE_HOURS * 3600 + 60)
+
+    response = post_comment(client, ran, stamp=too_old, body="Written over a long evening")
+
+    assert response.status_code == 400
+    text = visible_text(response)
+    assert f"it may have been open more than {STAMP_MAX_AGE_HOURS} hours" in text
+    assert "Written over a long evening" in text
+    assert Comment.objects.count() == 0
+    # Just inside the limit, a slow writer's comment goes through.
+    late = aged_stamp(ran, seconds=STAMP_MAX_AGE_HOURS * 3600 - 60)
+    assert post_comment(client, ran, stamp=late).status_code == 302
+
+
+def test_a_form_of_one_film_cannot_comment_on_another(client, ran):
+    other = make_film(title="Kagemusha", year=1980)
+
+    response = post_comment(client, other, stamp=aged_stamp(ran), body="Meant for Ran")
+
+    assert response.status_code == 400
+    assert "This form could not be checked" in visible_text(response)
+    assert Comment.objects.count() == 0

@@ -46,7 +46,7 @@ def test_a_comment_refused_by_the_csrf_check_comes_back_with_its_text(db):
 
     response = browser.post(
         reverse("films:comments", args=[film.slug, film.pk]),
-        comment_data(body="The battle scene, without a sound."),
+        comment_data(film, body="The battle scene, without a sound."),
     )
 
     assert response.status_code == 403
@@ -64,7 +64,7 @@ def test_another_sites_form_refused_by_the_csrf_check_does_not_put_its_text_on_t
 
     response = browser.post(
         reverse("films:comments", args=[film.slug, film.pk]),
-        comment_data(body="Words of another site.", csrfmiddlewaretoken=str(token)),
+        comment_data(film, body="Words of another site.", csrfmiddlewaretoken=str(token)),
         headers={"origin": "https://elsewhere.example"},
     )
 
