@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A view that cannot reach the database answers 503, with what the visitor wrote.
+    "filmsite.outages.DatabaseOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
