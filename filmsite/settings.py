@@ -6,6 +6,7 @@ secure, redirects to HTTPS and sends HSTS. A variable set to a value it cannot m
 stops the process with ImproperlyConfigured naming it. See the README for every variable.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -96,6 +97,21 @@ CSRF_FAILURE_VIEW = "pages.views.community.csrf_failure"
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
+# The admin's sign-in, throttled by django-axes: after AXES_FAILURE_LIMIT wrong passwords from
+# one address (whatever the account), or for one account from one address, sign-ins from
+# there are refused (429) for AXES_COOLOFF_TIME; a success forgets the failures. Not per
+# account alone: anyone could then lock the curators out. The address is the one the rate
+# limits use (REMOTE_ADDR, set by the proxy in front: docs/operations.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "films.community.services.client_address"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -111,6 +127,7 @@ INSTALLED_APPS = [
     "films",
     "recommendations",
     "pages",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +150,8 @@ MIDDLEWARE = [
     # A view that cannot reach the database answers 503, with what the visitor wrote.
     "filmsite.outages.DatabaseOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses the sign-in of an account or address locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "filmsite.urls"

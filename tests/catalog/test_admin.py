@@ -346,3 +346,34 @@ def test_a_sign_in_with_a_next_address_elsewhere_leads_to_the_admin(client, admi
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_repeated_wrong_passwords_lock_the_sign_in_even_for_the_right_one(
+    client, admin_user, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong = client.post("/admin/login/", {"username": "admin", "password": "guess"})
+        assert wrong.status_code == 200  # the form again, with its error
+    last = client.post("/admin/login/", {"username": "admin", "password": "guess"})
+    assert last.status_code == 429
+
+    right = client.post("/admin/login/", {"username": "admin", "password": "password"})
+
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_success_before_the_limit_forgets_the_failures(client, admin_user, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/admin/login/", {"username": "admin", "password": "guess"})
+
+    assert (
+        client.post("/admin/login/", {"username": "admin", "password": "password"}).status_code
+        == 302
+    )
+    client.logout()
+    client.post("/admin/login/", {"username": "admin", "password": "guess"})
+    assert (
+        client.post("/admin/login/", {"username": "admin", "password": "password"}).status_code
+        == 302
+    )
