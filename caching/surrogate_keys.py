@@ -16,6 +16,7 @@ An HTTP cache or CDN in front can be told of the same purges: SURROGATE_KEY_PURG
 a function that takes the purged keys (docs/operations.md, "Caching").
 """
 
+import functools
 import logging
 import secrets
 from typing import Any
@@ -76,8 +77,14 @@ def purge(names: list[str]) -> None:
         raise CacheUnreachable(str(error)) from error
     transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
     if settings.SURROGATE_KEY_PURGE_HOOK:
-        hook = import_string(settings.SURROGATE_KEY_PURGE_HOOK)
+        hook = _purge_hook(settings.SURROGATE_KEY_PURGE_HOOK)
         transaction.on_commit(lambda: hook(list(names)), robust=True)
+
+
+@functools.cache
+def _purge_hook(path: str):
+    # Imported once, not at every vote.
+    return import_string(path)
 
 
 def current_versions(names) -> dict[str, int]:

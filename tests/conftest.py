@@ -157,3 +157,13 @@ def redis_cache(settings, redis_url):
     cache.clear()
     yield
     cache.clear()
+
+
+def film_with_relations(pk: int):
+    """The film as its page reads it: with its relations loaded (films.catalog.relations)."""
+    from films.catalog.models import Film
+    from films.catalog.relations import load_relations
+
+    film = Film.objects.get(pk=pk)
+    load_relations(film)
+    return film

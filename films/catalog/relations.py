@@ -104,10 +104,3 @@ def _rows(film_id: int) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [film_id] * len(selects))
         return cursor.fetchall()
-
-
-def film_with_relations(pk: int) -> Film:
-    """The film, with its relations loaded."""
-    film = Film.objects.get(pk=pk)
-    load_relations(film)
-    return film

@@ -10,10 +10,9 @@ from django.core.cache import cache
 from django.utils import translation
 
 from films.catalog.models import Country, Film
-from films.catalog.relations import film_with_relations
 from pages.sentences import similar_counts
 from recommendations.models import FilmRecommendations
-from tests.conftest import make_film
+from tests.conftest import film_with_relations, make_film
 from tests.html import HtmlElement, find, find_all, page, parse, text, texts
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")

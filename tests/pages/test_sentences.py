@@ -6,7 +6,6 @@ import datetime
 import pytest
 
 from films.catalog.models import Country, Film, Person
-from films.catalog.relations import film_with_relations
 from pages.sentences import (
     film_summary,
     genre_phrase,
@@ -16,7 +15,7 @@ from pages.sentences import (
     similar_counts,
 )
 from recommendations.models import FilmRecommendations
-from tests.conftest import make_film
+from tests.conftest import film_with_relations, make_film
 
 VEGAS = (
     "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis, "

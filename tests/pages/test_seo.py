@@ -12,11 +12,10 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from films.catalog.models import Film, Genre, Language
-from films.catalog.relations import film_with_relations
 from pages.sitemaps import SITEMAPS, CatalogSitemap
 from pages.structured_data import iso_duration, movie_json_ld
 from pages.templatetags.seo import meta_description
-from tests.conftest import make_film, make_person
+from tests.conftest import film_with_relations, make_film, make_person
 from tests.html import find_all, parse
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.

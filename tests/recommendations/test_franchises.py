@@ -9,13 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from films.catalog.models import Credit, Genre
-from films.catalog.relations import film_with_relations
 from pages.sentences import reasons
 from recommendations import weights
 from recommendations.franchises import series_name, title_stem
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all, rebuild_film
-from tests.conftest import make_film
+from tests.conftest import film_with_relations, make_film
 from tests.recommendations.catalog import (
     add_bare_films,
     add_films_credited_to,

@@ -5,12 +5,11 @@ import json
 import pytest
 
 from films.catalog.models import Credit, Film, Genre
-from films.catalog.relations import film_with_relations
 from pages.sentences import reasons
 from recommendations import weights
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all
-from tests.conftest import make_film, make_person
+from tests.conftest import film_with_relations, make_film, make_person
 from tests.recommendations.catalog import (
     add_bare_films,
     add_films_credited_to,
