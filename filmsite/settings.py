@@ -190,6 +190,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Seconds any one statement of a web process may run on PostgreSQL (0: no bound); well
+# under gunicorn's timeout, so a page that asks too much gets a 503, not a killed worker.
+# Commands (imports, builds) are not bound: filmsite/database.py.
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; Redis, shared by every gunicorn worker and host, with REDIS_URL.
