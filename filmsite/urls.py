@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from pages.sitemaps import SITEMAPS
-from pages.views.seo import robots_txt, sitemap_cached
+from pages.views.seo import CachedSitemap, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,13 +12,13 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        sitemap_cached(sitemap_views.index),
+        CachedSitemap(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_cached(sitemap_views.sitemap),
+        CachedSitemap(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -29,6 +29,9 @@ from films.catalog.models import Country, Film, Genre, Person, Theme
 # A page is 3 to 5 MB, up to ~100 MB for the whole people section: in Redis (REDIS_URL),
 # not in each worker's local memory, on a catalog that size.
 SITEMAP_CACHE_SECONDS = 6 * 60 * 60
+# Pages written ahead by `manage.py write_sitemaps`, run daily: kept a day past the next run,
+# so that a missed run means a page rendered on demand, not a sitemap that never changes.
+WRITTEN_SITEMAP_SECONDS = 2 * 24 * 60 * 60
 
 
 # Far past any catalog, and below the largest offset either database takes (a bigint).

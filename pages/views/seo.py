@@ -1,5 +1,5 @@
 """robots.txt, and the sitemaps (django.contrib.sitemaps views, pages/sitemaps.py) cached
-under one key a page."""
+under one key a page, rendered ahead by `manage.py write_sitemaps`."""
 
 import functools
 import re
@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 
 from pages.sitemaps import SITEMAP_CACHE_SECONDS
@@ -38,36 +39,53 @@ def robots_txt(request):
 SITEMAP_HEADERS = ("Content-Type", "X-Robots-Tag", "Last-Modified")
 
 
-def sitemap_cached(view):
-    """A sitemap view cached under one key per section and page, whatever else the request
-    carries: a random query string or Accept-Language cannot make it render again (each
-    render of a page of 50,000 URLs takes seconds and megabytes). Rendered in the default
-    language, as crawlers are sent its URLs."""
+class CachedSitemap:
+    """A sitemap view (Django's index or section view) cached under one key per section and
+    page, whatever else the request carries: a random query string or Accept-Language cannot
+    make it render again. Rendered in the default language, as crawlers are sent its URLs.
 
-    @functools.wraps(view)
-    @require_safe
-    def wrapper(request, **kwargs):
-        page = request.GET.get("p", "1")
-        if not re.fullmatch(r"[0-9]{1,9}", page):
-            raise Http404("No such page.")
-        key = ":".join(
-            ["sitemap", view.__name__, kwargs.get("section", ""), str(int(page)),
-             request.scheme, request.get_host()]
-        )  # fmt: skip
-        stored = cache.get(key)
+    `manage.py write_sitemaps` renders every page ahead through store(), so that workers
+    serve them from the cache instead of rendering them when a crawler asks."""
+
+    def __init__(self, view):
+        self.view = view
+        functools.update_wrapper(self, view)
+
+    @method_decorator(require_safe)
+    def __call__(self, request, **kwargs):
+        page = self.page_number(request)
+        stored = cache.get(self.key(request, page, **kwargs))
         if stored is None:
-            request.GET = QueryDict(f"p={int(page)}")  # all the view may read
-            with translation.override(settings.LANGUAGE_CODE):
-                response = view(request, **kwargs)
-                response.render()
-            if response.status_code != 200:
-                return response
-            headers = {
-                name: response[name] for name in SITEMAP_HEADERS if response.has_header(name)
-            }
-            stored = (response.content, headers)
-            cache.set(key, stored, SITEMAP_CACHE_SECONDS)
+            stored = self.store(request, timeout=SITEMAP_CACHE_SECONDS, **kwargs)
+        if isinstance(stored, HttpResponse):  # no such page: not stored
+            return stored
         content, headers = stored
         return HttpResponse(content, headers=headers)
 
-    return wrapper
+    @staticmethod
+    def page_number(request) -> int:
+        page = request.GET.get("p", "1")
+        if not re.fullmatch(r"[0-9]{1,9}", page):
+            raise Http404("No such page.")
+        return int(page)
+
+    def key(self, request, page: int, **kwargs) -> str:
+        section = kwargs.get("section", "")
+        return ":".join(
+            ["sitemap", self.view.__name__, section, str(page), request.scheme, request.get_host()]
+        )
+
+    def store(self, request, *, timeout, **kwargs):
+        """Renders the page asked for and stores it, replacing what was stored: its content
+        and headers, or the response itself when it is not a 200 (a page past the end)."""
+        page = self.page_number(request)
+        request.GET = QueryDict(f"p={page}")  # all the view may read
+        with translation.override(settings.LANGUAGE_CODE):
+            response = self.view(request, **kwargs)
+            response.render()
+        if response.status_code != 200:
+            return response
+        headers = {name: response[name] for name in SITEMAP_HEADERS if response.has_header(name)}
+        stored = (response.content, headers)
+        cache.set(self.key(request, page, **kwargs), stored, timeout)
+        return stored
