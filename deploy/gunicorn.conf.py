@@ -1,0 +1,48 @@
+"""gunicorn for filmsite behind nginx (deploy/nginx/filmsite.conf; docs/operations.md, "The
+front: nginx before gunicorn"): gunicorn -c deploy/gunicorn.conf.py filmsite.wsgi
+
+Any setting can be changed on the command line (--bind, --workers) or with GUNICORN_CMD_ARGS.
+"""
+
+import os
+
+# Only nginx talks to gunicorn: on the loopback, never on a public address.
+bind = "127.0.0.1:8000"
+
+# Sync workers, one request at a time each: every page is a few milliseconds of Python and
+# database, and nginx in front reads slow clients whole before a worker sees them, which is
+# what sync workers need. Two for a 2-core machine (WEB_CONCURRENCY changes it); the gate in
+# the nginx config lets 8 requests a worker through.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+
+# A worker busy for longer is killed and the client gets a 500. PostgreSQL stops any one
+# statement at 10 s first (DATABASE_STATEMENT_TIMEOUT), so only a page of many slow
+# statements can get here. nginx waits 35 s, so this 500 page reaches the client.
+timeout = 30
+# On a restart or a reload, a worker finishes the request in hand for up to this long.
+graceful_timeout = 30
+
+# A worker is replaced after about 1,000 requests, at a different count for each worker so
+# that they do not restart together: whatever a worker's memory grows by (a sitemap's render,
+# fragmentation) is given back, and each stays under the 150 MB of issue 6.
+max_requests = 1000
+max_requests_jitter = 100
+
+# The same bounds as nginx's (client_header_buffer_size, large_client_header_buffers), so
+# that nginx, which answers first, refuses with its page; these hold if gunicorn is reached
+# directly.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# The heartbeat file on memory, not on a disk that may stall and get workers killed.
+worker_tmp_dir = "/dev/shm"
+
+# nginx on the same host sets X-Forwarded-Proto; gunicorn trusts it from there only.
+forwarded_allow_ips = "127.0.0.1"
+
+# One line a request on standard output, with nginx's request id (X-Request-ID) to find the
+# same request in nginx's log.
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}i)s'
