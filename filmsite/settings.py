@@ -8,6 +8,7 @@ stops the process with ImproperlyConfigured naming it. See the README for every 
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -94,6 +95,11 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "pages.views.community.csrf_failure"
 # The only sign-in is the admin's: after it, a `next=` that is not the site's own leads
 # there (Django's default, /accounts/profile/, is no page here).
+# Where the admin lives (admin/ by default): another path keeps the scripts that try
+# /admin/ on every site away from its sign-in. Letters, digits, "_", "-" and "/".
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "").strip("/") or "admin"
+if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", ADMIN_PATH):
+    raise _unexpected("ADMIN_PATH", ADMIN_PATH, "a path such as curators or back/office")
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -7,7 +8,7 @@ from pages.sitemaps import SITEMAPS
 from pages.views.seo import CachedSitemap, robots_txt
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     # One address each for crawlers, whatever the language.
     path("robots.txt", robots_txt, name="robots_txt"),
     path(

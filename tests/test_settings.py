@@ -129,6 +129,8 @@ def test_choices_in_any_case(monkeypatch):
         ("DATABASE_CONN_MAX_AGE", "a minute"),
         ("SECURE_HSTS_SECONDS", "-1"),
         ("LOG_LEVEL", "loud"),
+        ("ADMIN_PATH", "back office"),
+        ("ADMIN_PATH", "../admin"),
     ],
 )
 def test_the_site_refuses_to_start_with_a_bad_value(variable, value):
@@ -245,6 +247,20 @@ def test_static_file_names_follow_debug_unless_told():
 
     assert debug == "django.contrib.staticfiles.storage.StaticFilesStorage"
     assert told["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_the_admin_can_live_elsewhere_and_is_then_not_advertised():
+    script = (
+        "import django; django.setup(); "
+        "from django.test import Client; from django.urls import reverse; "
+        "print(reverse('admin:index'), reverse('admin:login')); "
+        "print(Client().get('/robots.txt').content.decode().count('admin'))"
+    )
+    env = clean_env(DJANGO_SETTINGS_MODULE="filmsite.settings", ADMIN_PATH="/back/office/")
+    result = run_python(env, "-c", script)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/back/office/", "/back/office/login/", "0"]
 
 
 def test_the_readme_lists_every_variable_the_settings_read():

@@ -18,7 +18,8 @@ from pages.sitemaps import SITEMAP_CACHE_SECONDS
 def disallowed_paths() -> list[str]:
     # Search results are endless, thin and noindex anyway: crawling them wastes the
     # crawler's visits. The JSON suggestions live under /search/ too. In every language.
-    paths = ["/admin/"]
+    # The admin only at its well-known default path: one moved elsewhere is not advertised.
+    paths = ["/admin/"] if settings.ADMIN_PATH == "admin" else []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             search = reverse("films:search")
