@@ -4,7 +4,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from caching import surrogate_keys
-from films.catalog.models import Country, Credit, Film, Genre, Language, Person, Theme
+from films.catalog.models import (
+    CatalogImport,
+    Country,
+    Credit,
+    Film,
+    Genre,
+    Language,
+    Person,
+    Theme,
+)
 from films.catalog.ratings import apply_combined_rating
 from films.catalog.signals import film_edited
 
@@ -263,3 +272,28 @@ class CountryAdmin(VocabularyAdmin):
 class LanguageAdmin(VocabularyAdmin):
     list_display = ["code", "name", "film_count"]
     search_fields = ["name", "=code"]
+
+
+@admin.register(CatalogImport)
+class CatalogImportAdmin(admin.ModelAdmin):
+    """Each import, as the import wrote it down: read only. One neither finished nor
+    repaired stopped on the way (or is running): the next import repairs what it left."""
+
+    list_display = [
+        "started_at",
+        "source",
+        "films_written",
+        "films_to_write",
+        "finished_at",
+        "outcome",
+    ]
+    list_filter = ["finished_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,7 +5,8 @@ import re
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import models
+from django.core import checks
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
@@ -13,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 
 from films.catalog.codes import translate_country_name, translate_language_name
+from films.catalog.importing.lock import import_running
 from films.catalog.text import searchable
 
 
@@ -158,6 +160,22 @@ class PersonQuerySet(models.QuerySet):
             .values("n")
         )
         return self.update(film_count=Coalesce(models.Subquery(films), 0))
+
+    def correct_film_counts(self) -> int:
+        """Recount the films of these people and write only the counts that differ, in one
+        UPDATE: a repair that rewrote every row would cost as much as the recount itself
+        (PostgreSQL writes a new version of each row updated). Returns how many changed."""
+        films = Coalesce(
+            models.Subquery(
+                Credit.objects.filter(person=models.OuterRef("pk"))
+                .order_by()
+                .values("person")
+                .annotate(n=models.Count("film", distinct=True))
+                .values("n")
+            ),
+            0,
+        )
+        return self.exclude(film_count=films).update(film_count=films)
 
 
 class Person(models.Model):
@@ -421,3 +439,76 @@ class DeferredIndex(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CatalogImportQuerySet(models.QuerySet):
+    def left_unfinished(self):
+        """Imports that neither finished nor had their counts made right since: stopped on
+        the way, or still running (import_running() tells)."""
+        return self.filter(finished_at__isnull=True, counts_repaired_at__isnull=True)
+
+
+class CatalogImport(models.Model):
+    """An import of a catalog, written down before its first batch and marked when it has
+    finished (films.catalog.importing.runs). One left unfinished with no import running was
+    stopped on the way: the film counts of its people may be wrong until they are counted
+    again, which the next import does before anything else."""
+
+    source = models.CharField(max_length=1000, help_text="The file imported; - for standard input.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    films_to_write = models.PositiveIntegerField(default=0)
+    # Counted in each batch's transaction: what a stopped import had committed.
+    films_written = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts_repaired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the film counts of a stopped import were made right."
+    )
+
+    objects = CatalogImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.source} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def check(cls, **kwargs):
+        errors = super().check(**kwargs)
+        # As Django's own database checks: only for a command that names the databases,
+        # as `migrate` does (and `check --database default`).
+        if DEFAULT_DB_ALIAS in (kwargs.get("databases") or ()):
+            errors += cls.stopped_import_warnings()
+        return errors
+
+    @classmethod
+    def stopped_import_warnings(cls) -> list[checks.CheckMessage]:
+        """A warning when an import stopped on the way and its people's film counts were
+        not repaired since."""
+        try:
+            stopped = cls.objects.left_unfinished().first()
+        except DatabaseError:  # before `migrate` has made the table
+            return []
+        if stopped is None or import_running():
+            return []
+        return [
+            checks.Warning(
+                f"An import of {stopped.source} started at "
+                f"{stopped.started_at:%Y-%m-%d %H:%M} UTC stopped after "
+                f"{stopped.films_written:,} of {stopped.films_to_write:,} films without "
+                "finishing: the film counts of the people it credited may be wrong (search "
+                "shows and ranks by them).",
+                hint="python manage.py import_catalog --repair counts them again (seconds); "
+                "importing the catalog again repairs them first, then finishes the import.",
+                obj=cls,
+                id="films.W001",
+            )
+        ]
+
+    @property
+    def outcome(self) -> str:
+        if self.finished_at:
+            return "finished"
+        if self.counts_repaired_at:
+            return "stopped, counts repaired"
+        return "running or stopped"

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections
 
 from bench.synthetic import SyntheticCatalog
-from films.catalog.importing import bulk_load
+from films.catalog.importing import bulk_load, lock
 from films.catalog.importing.writer import CatalogWriter
 from films.catalog.models import DeferredIndex, Film
 
@@ -137,7 +137,7 @@ def test_a_second_import_at_once_is_refused_and_writes_nothing(tmp_path):
     first = connections.create_connection("default")  # another process's, as it were
     try:
         with first.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [bulk_load.IMPORT_LOCK])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [lock.IMPORT_LOCK])
         with pytest.raises(CommandError, match="Another import is writing"):
             run_import(catalog_file(tmp_path))
     finally:
@@ -171,7 +171,7 @@ def test_migrate_leaves_them_to_the_import_that_is_running():
     out = io.StringIO()
     try:
         with running.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [bulk_load.IMPORT_LOCK])
+            cursor.execute("SELECT pg_advisory_lock(%s)", [lock.IMPORT_LOCK])
         call_command("migrate", stdout=out)
         assert DeferredIndex.objects.exists()
         assert "An import is running: it builds the indexes it dropped when it ends." in (

@@ -11,10 +11,11 @@ is missing before it writes anything.
 """
 
 import logging
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, models, transaction
 
+from films.catalog.importing.lock import ImportRunning, one_import_at_a_time
 from films.catalog.models import Credit, DeferredIndex, Film, Person
 
 logger = logging.getLogger(__name__)
@@ -43,34 +44,6 @@ _DEFERRABLE = """
       AND NOT index.relname = ANY(%s)
     ORDER BY index.relname
 """
-
-
-# The key of the PostgreSQL advisory lock an import holds ("film").
-IMPORT_LOCK = 0x66696C6D
-
-
-class ImportRunning(Exception):
-    """Another import is writing to this database."""
-
-
-@contextmanager
-def one_import_at_a_time():
-    """On PostgreSQL, an import holds a lock for as long as it writes, so that a second
-    one started meanwhile stops at once: it would build the indexes the first dropped
-    under it, and both would write the same films and people."""
-    if connection.vendor != "postgresql":  # SQLite takes one writer at a time anyway
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK])
-        if not cursor.fetchone()[0]:
-            raise ImportRunning()
-    try:
-        yield
-    finally:
-        # In a transaction that failed it cannot be released: the connection's end does.
-        with suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from films.catalog.importing.bulk_writes import (
     new_ids,
     on_postgresql,
 )
+from films.catalog.importing.runs import batch_written
 from films.catalog.importing.validation import FilmRecord, PersonRef
 from films.catalog.models import (
     SEARCH_NAME_LENGTH,
@@ -110,8 +111,11 @@ class CatalogWriter:
     batch is written it is ahead of their credits.
     """
 
-    def __init__(self, *, films_per_person: dict[tuple, int] | None = None):
+    def __init__(
+        self, *, films_per_person: dict[tuple, int] | None = None, run_id: int | None = None
+    ):
         self.stats = ImportStats()
+        self._run_id = run_id  # the CatalogImport that counts the films written
         self._films_per_person = films_per_person
         self._created_with_count: set[int] = set()
         # People created by this import that later batches name again: their batch may
@@ -216,6 +220,8 @@ class CatalogWriter:
         self._people_to_recount.update(
             found.pk for found in batch.people.values() if found.pk not in self._created_with_count
         )
+        if self._run_id is not None:
+            batch_written(self._run_id, len(batch.records))
 
     def _rows(self, batch: _Batch) -> list[tuple]:
         """(model, columns, rows) of the batch's through tables and credits."""

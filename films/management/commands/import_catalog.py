@@ -12,11 +12,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from films.catalog.importing.bulk_load import (
-    ImportRunning,
-    build_deferred_indexes,
-    indexes_built_afterwards,
-    one_import_at_a_time,
+from films.catalog.importing.bulk_load import build_deferred_indexes, indexes_built_afterwards
+from films.catalog.importing.lock import ImportRunning, one_import_at_a_time
+from films.catalog.importing.runs import (
+    counts_recounted,
+    import_finished,
+    import_started,
+    repair_stopped_imports,
+    stopped_import_of,
 )
 from films.catalog.importing.validation import CatalogError, check_lines, parse_line
 from films.catalog.importing.writer import CatalogWriter
@@ -30,34 +33,64 @@ class Command(BaseCommand):
     help = "Import a film catalog in JSON Lines (.jsonl, .jsonl.gz, or - for standard input)."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="A .jsonl or .jsonl.gz file, or - for standard input.")
+        parser.add_argument(
+            "path", nargs="?", help="A .jsonl or .jsonl.gz file, or - for standard input."
+        )
         parser.add_argument(
             "--skip-invalid", action="store_true", help="Report and skip bad lines."
         )
         parser.add_argument("--dry-run", action="store_true", help="Validate only; write nothing.")
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing when the catalog has films."
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the catalog has films, unless an import of this file stopped "
+            "before it finished: it is then imported again.",
+        )
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="Count every person's films again, as after a stopped import; import nothing.",
         )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
-    def handle(self, path, skip_invalid, dry_run, if_empty, batch_size, **options):
+    def handle(self, path, skip_invalid, dry_run, if_empty, batch_size, repair, **options):
+        if (path is None) != repair or (repair and dry_run):
+            raise CommandError("Name a catalog file (- for standard input), or --repair alone.")
         if dry_run:  # reads only
             self._import(path, skip_invalid, dry_run, if_empty, batch_size)
             return
         try:
             with one_import_at_a_time():
+                # What an import stopped on the way left, made right before anything else.
                 self._build_deferred_indexes(" a stopped import left")
-                self._import(path, skip_invalid, dry_run, if_empty, batch_size)
+                self._repair(always=repair)
+                if not repair:
+                    self._import(path, skip_invalid, dry_run, if_empty, batch_size)
         except ImportRunning:
             raise CommandError(
                 "Another import is writing to this database; nothing was imported. "
                 "Run this one when it has finished."
             ) from None
 
+    def _repair(self, *, always: bool) -> None:
+        repair = repair_stopped_imports(always=always)
+        if repair is None:
+            return
+        for run in repair.imports:
+            self.stdout.write(
+                f"An import of {_name(run.source)} started at {run.started_at:%Y-%m-%d %H:%M} "
+                f"UTC stopped after {run.films_written:,} of {run.films_to_write:,} films."
+            )
+        self.stdout.write(
+            f"Counted every person's films again: {repair.people:,} count(s) corrected."
+        )
+
     def _import(self, path, skip_invalid, dry_run, if_empty, batch_size):
         if if_empty and Film.objects.exists():
-            self.stdout.write("The catalog already has films; nothing imported.")
-            return
+            if dry_run or stopped_import_of(path) is None:
+                self.stdout.write("The catalog already has films; nothing imported.")
+                return
+            self.stdout.write(f"The last import of {_name(path)} stopped: importing it again.")
         started = time.monotonic()
         with _open_catalog(path) as catalog:
             # First pass: validate every line, so a bad line leaves the database untouched.
@@ -78,7 +111,8 @@ class Command(BaseCommand):
                 )
                 return
             bad_lines = {error.line_number for error in errors}
-            writer = CatalogWriter(films_per_person=films_per_person)
+            run = import_started(path, valid)
+            writer = CatalogWriter(films_per_person=films_per_person, run_id=run.pk)
             catalog.seek(0)
             with indexes_built_afterwards(
                 first_load=not Film.objects.exists(), build=self._build_deferred_indexes
@@ -90,8 +124,10 @@ class Command(BaseCommand):
                     # counts.
                     with suppress(DatabaseError):
                         writer.finish(interrupted=True)
+                        counts_recounted(run)
                     raise
                 writer.finish()
+                import_finished(run)
         if writer.stats.created or writer.stats.updated:
             # The vocabularies too: without statistics the planner guesses their sizes
             # (176 rows for 3,000 themes) in every query that names genres or themes.
