@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -134,6 +135,7 @@ INSTALLED_APPS = [
     "recommendations",
     "pages",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +145,10 @@ MIDDLEWARE = [
     # It stores whole pages with the headers all the others gave them.
     "caching.whole_pages.WholePageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Inside WholePageMiddleware, so that a stored page keeps their headers too; before
+    # whitenoise, so that static files (an SVG) get them as well.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -304,6 +310,47 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): the site's own scripts, styles, images and fetches,
+# nothing else, and no inline script or style: the stars take their width from an attribute,
+# not style="" (static/css/site.css). JSON-LD blocks are data, which CSP leaves alone.
+# No nonce, so that the header is the same for every visitor and a stored page can keep it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the browser features no page uses, refused
+# to the pages and to anything they could embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,
