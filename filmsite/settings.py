@@ -136,9 +136,13 @@ INSTALLED_APPS = [
     "pages",
     "axes",
     "csp",
+    "django_guid",
 ]
 
 MIDDLEWARE = [
+    # First: the request's id (filmsite/request_ids.py) for every log line, answered in the
+    # response's X-Request-ID, which a stored page then never keeps.
+    "django_guid.middleware.guid_middleware",
     # Compresses what the others leave uncompressed (a stored page comes out of the next
     # one compressed already when the browser asks for it).
     "filmsite.compression.PageGZipMiddleware",
@@ -352,9 +356,45 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }
 
+# The request id (django-guid, filmsite/request_ids.py): the X-Request-ID a front proxy sets
+# when it is a UUID (nginx's $request_id: 32 hex digits), else a new one; answered in the
+# response's X-Request-ID.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "UUID_FORMAT": "hex",
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,  # no script of another origin reads it
+}
+
+# Logs to the console, one JSON object a line in production (python-json-logger: for a log
+# collector), readable lines elsewhere; each with its request's id, or null outside requests.
+LOG_FORMAT = envchoice("LOG_FORMAT", "JSON" if PRODUCTION else "TEXT", ("JSON", "TEXT"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        }
+    },
+    "formatters": {
+        "JSON": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "TEXT": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": envchoice("LOG_LEVEL", "WARNING", LOG_LEVELS)},
+    # django-guid says at INFO how it found each id: a line a request.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }

@@ -18,6 +18,8 @@ connection_created.connect(limit_statements, dispatch_uid="filmsite.limit_statem
 # a third of browse and person pages served from the cache, which without it went from
 # 1,951 to 1,111 and 1,782 to 1,156 requests a second (make bench, 300,000 films,
 # docs/performance.md, 2026-12-07).
-from caching.whole_pages import WholePageFront  # noqa: E402 - needs Django set up
+# RequestIdFront is WholePageFront giving each request its id first, for the pages it serves
+# too (filmsite/request_ids.py).
+from filmsite.request_ids import RequestIdFront  # noqa: E402 - needs Django set up
 
-application = WholePageFront(django_application)
+application = RequestIdFront(django_application)
