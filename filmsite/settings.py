@@ -58,6 +58,21 @@ def envint(name: str, default: int, minimum: int = 0) -> int:
     return number
 
 
+def envfloat(name: str, default: float, minimum: float, maximum: float) -> float:
+    """A number from `minimum` to `maximum`; unset or empty gives the default."""
+    value = _env(name)
+    if value is None:
+        return default
+    expected = f"a number from {minimum:g} to {maximum:g}"
+    try:
+        number = float(value)
+    except ValueError:
+        raise _unexpected(name, value, expected) from None
+    if not minimum <= number <= maximum:
+        raise _unexpected(name, value, expected)
+    return number
+
+
 def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     """One of `choices`, in any case; unset or empty gives the default."""
     value = _env(name)
@@ -398,3 +413,17 @@ LOGGING = {
     # django-guid says at INFO how it found each id: a line a request.
     "loggers": {"django_guid": {"level": "WARNING"}},
 }
+
+# Error reporting to Sentry, only when SENTRY_DSN is set (filmsite/error_reporting.py):
+# server errors with their request's id, nothing personal; SENTRY_TRACES_SAMPLE_RATE, the
+# share of requests traced for its performance pages, 0 unless asked.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from filmsite import error_reporting
+
+    error_reporting.start(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "").strip()
+        or ("production" if PRODUCTION else "development"),
+        traces_sample_rate=envfloat("SENTRY_TRACES_SAMPLE_RATE", 0.0, minimum=0, maximum=1),
+    )

@@ -1,5 +1,5 @@
 """What an operator reads: every request's id in its response and its log lines, JSON logs in
-production."""
+production, errors reported to Sentry when a DSN is set."""
 
 import json
 import logging
@@ -137,3 +137,98 @@ def test_development_logs_readable_lines_and_log_format_says_otherwise():
 
     assert re.search(rf"ERROR filmsite \[{NGINX_ID}\] the database is down$", text.stderr.strip())
     assert json.loads(as_json.stderr.strip())["request_id"] == NGINX_ID
+
+
+# --- Error reporting ----------------------------------------------------------------------
+
+
+def test_nothing_is_reported_without_a_dsn():
+    import sentry_sdk
+
+    assert not sentry_sdk.get_client().is_active()
+    assert "sentry_sdk" not in run_python(clean_env(**SETTINGS), "-c", REPORT_AN_ERROR).stdout
+
+
+# A server error in a process started with a DSN, its events kept by a transport that sends
+# nothing: what the settings set up, and what Sentry would have been told.
+REPORT_AN_ERROR = f"""
+import json, django, sentry_sdk
+from sentry_sdk.transport import Transport
+django.setup()
+client = sentry_sdk.get_client()
+if not client.is_active():
+    raise SystemExit(0)
+events = []
+
+class Kept(Transport):
+    def capture_envelope(self, envelope):
+        events.extend(item.payload.json for item in envelope.items if item.type == "event")
+
+client.transport = Kept(client.options)
+import pages.views.health as health
+
+def broken(request):
+    raise ZeroDivisionError("a bug")
+
+health.health = broken
+from wsgiref.util import setup_testing_defaults
+from filmsite.wsgi import application
+environ = {{
+    "PATH_INFO": "/healthz",
+    "HTTP_HOST": "localhost",
+    "HTTP_X_REQUEST_ID": "{NGINX_ID}",
+    "HTTP_COOKIE": "filmsite_visitor=secret",
+    "REMOTE_ADDR": "203.0.113.9",
+}}
+setup_testing_defaults(environ)
+b"".join(application(environ, lambda status, headers, exc_info=None: None))
+names = ("environment", "traces_sample_rate", "send_default_pii")
+options = {{name: client.options[name] for name in names}}
+print(json.dumps({{"sentry_sdk": options, "events": events}}))
+"""
+
+DSN = "http://public@127.0.0.1:9/1"  # a local port nothing listens on: nothing leaves
+
+
+def test_a_dsn_reports_server_errors_with_the_request_id_and_nothing_personal():
+    result = run_python(clean_env(**SETTINGS, SENTRY_DSN=DSN), "-c", REPORT_AN_ERROR)
+
+    assert result.returncode == 0, result.stderr
+    reported = json.loads(result.stdout.strip().splitlines()[-1])
+    assert reported["sentry_sdk"] == {
+        "environment": "development",
+        "traces_sample_rate": 0.0,
+        "send_default_pii": False,
+    }
+    (event,) = reported["events"]
+    assert event["exception"]["values"][-1]["type"] == "ZeroDivisionError"
+    assert event["tags"]["request_id"] == NGINX_ID
+    assert event["request"]["url"] == "http://localhost/healthz"
+    assert "secret" not in json.dumps(event)  # no cookie (the visitor's)
+    assert "203.0.113.9" not in json.dumps(event)  # no address
+
+
+def test_the_environment_and_the_traces_sample_rate_come_from_the_environment():
+    env = {
+        **production_env(**SETTINGS, SENTRY_DSN=DSN),
+        "SENTRY_ENVIRONMENT": "staging",
+        "SENTRY_TRACES_SAMPLE_RATE": "0.05",
+    }
+    result = run_python(env, "-c", REPORT_AN_ERROR)
+
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])["sentry_sdk"]
+    assert options["environment"] == "staging"
+    assert options["traces_sample_rate"] == 0.05
+
+
+@pytest.mark.parametrize("rate", ["2", "-0.1", "a few"])
+def test_a_traces_sample_rate_that_is_no_share_stops_the_process(rate):
+    result = run_python(
+        clean_env(**SETTINGS, SENTRY_DSN=DSN, SENTRY_TRACES_SAMPLE_RATE=rate),
+        "-c",
+        "import django; django.setup()",
+    )
+
+    assert result.returncode != 0
+    assert "SENTRY_TRACES_SAMPLE_RATE" in result.stderr
