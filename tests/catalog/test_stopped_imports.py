@@ -11,6 +11,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -220,6 +222,7 @@ def test_on_sqlite_a_second_import_at_once_is_refused(db, tmp_path, monkeypatch)
 
 def test_if_empty_imports_again_a_file_whose_import_stopped(db, tmp_path):
     path = write(tmp_path, film(1), film(2))
+    # What an import of the file killed after its first film leaves.
     run_import(write(tmp_path, film(1), name="part.jsonl"))
     CatalogImport.objects.update(source=str(tmp_path / "catalog.jsonl"), finished_at=None)
 
@@ -255,7 +258,8 @@ class SharedDatabase:
     def __init__(self, tmp_path):
         if connection.vendor == "postgresql":
             db = connection.settings_dict
-            self.url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+            user = db["USER"] + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+            self.url = f"postgres://{user}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
             self.file = None
         else:
             self.file = tmp_path / "db.sqlite3"
@@ -268,7 +272,7 @@ class SharedDatabase:
             with connection.cursor() as cursor:
                 cursor.execute(sql)
                 return cursor.fetchall()
-        with sqlite3.connect(self.file, timeout=20) as db:
+        with closing(sqlite3.connect(self.file, timeout=20)) as db:
             return db.execute(sql).fetchall()
 
     def manage(self, *args: str) -> subprocess.Popen:
