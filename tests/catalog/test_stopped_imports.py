@@ -20,6 +20,7 @@ from django.core import checks
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections
 from django.db.models import Count
+from django.urls import reverse
 
 from films.catalog.importing import bulk_load, lock
 from films.catalog.importing.runs import correct_every_film_count
@@ -215,6 +216,17 @@ def test_on_sqlite_a_second_import_at_once_is_refused(db, tmp_path, monkeypatch)
 
     assert not lock.import_running()
     assert "Imported 1 films" in run_import(write(tmp_path, film(1)))
+
+
+def test_the_admin_lists_the_imports_for_reading_only(admin_client, tmp_path):
+    stopped_on_the_way(tmp_path)  # after an import that finished
+
+    response = admin_client.get(reverse("admin:films_catalogimport_changelist"))
+
+    assert response.status_code == 200
+    assert "/data/big.jsonl" in response.text and "running or stopped" in response.text
+    assert str(tmp_path / "first.jsonl") in response.text and ">finished<" in response.text
+    assert reverse("admin:films_catalogimport_add") not in response.text
 
 
 # --- make run: --if-empty ---------------------------------------------------------------
