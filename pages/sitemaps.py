@@ -1,7 +1,9 @@
 """Sitemaps: an index at /sitemap.xml listing one sitemap per section, each split into
-pages of at most 50,000 URLs (the sitemaps.org limit), served by django.contrib.sitemaps.
+pages of at most 10,000 URLs, served by django.contrib.sitemaps. Not the 50,000 that
+sitemaps.org allows: a page of 50,000 URLs with their language alternates is about 20 MB,
+and its render takes a process from about 80 to 270 MB (docs/operations.md, "Sitemaps").
 
-With a million people the "people" section is 20 pages. Each page is one query for just
+With a million people the "people" section is 105 pages. Each page is one query for just
 the columns its URLs need (no COUNT: see OffsetPaginator), and the index counts each
 section once.
 
@@ -24,10 +26,11 @@ from django.utils import translation
 
 from films.catalog.models import Country, Film, Genre, Person, Theme
 
-# A full page takes seconds to render (50,000 reverse() calls and template loops) and
-# crawlers come back for it daily at most: the views are cached this long (filmsite/urls.py).
-# A page is 3 to 5 MB, up to ~100 MB for the whole people section: in Redis (REDIS_URL),
-# not in each worker's local memory, on a catalog that size.
+# A full page takes a second or two to render (10,000 reverse() calls and template loops)
+# and crawlers come back for it daily at most: the views are cached this long
+# (filmsite/urls.py), or written ahead by `manage.py write_sitemaps`. A page is about 4 MB,
+# about 100 MB for the whole people section: in Redis (REDIS_URL), not in each worker's
+# local memory, on a catalog that size.
 SITEMAP_CACHE_SECONDS = 6 * 60 * 60
 # Pages written ahead by `manage.py write_sitemaps`, run daily: kept a day past the next run,
 # so that a missed run means a page rendered on demand, not a sitemap that never changes.
@@ -69,7 +72,7 @@ def language_prefixes() -> dict[str, str]:
 
 
 class CatalogSitemap(Sitemap):
-    limit = 50_000
+    limit = 10_000
     # Not Django's i18n = True / alternates = True: see the module docstring.
 
     @property

@@ -1,6 +1,7 @@
 """`manage.py write_sitemaps`: every sitemap page rendered ahead into the cache, so that a
 crawler's visit costs a worker no render (issue 22, finding 2)."""
 
+import gzip
 import io
 import xml.etree.ElementTree as ET
 
@@ -90,3 +91,16 @@ def test_a_wrong_address_is_refused_with_a_message(origin, message, settings):
 
     with pytest.raises(CommandError, match=message):
         write(origin)
+
+
+@pytest.mark.django_db
+def test_a_crawler_that_takes_gzip_gets_the_stored_page_as_it_is(client):
+    make_film(title="Rashomon", year=1950)
+    plain = client.get("/sitemap-films.xml")
+
+    compressed = client.get("/sitemap-films.xml", headers={"Accept-Encoding": "gzip, br"})
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert "Accept-Encoding" in compressed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert "Content-Encoding" not in plain
