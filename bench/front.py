@@ -6,7 +6,7 @@
 
 Serves with the environment it is given (DATABASE_URL, the production settings...) until
 Ctrl+C. nginx runs from a temporary directory with a top-level configuration of its own that
-includes deploy/nginx/filmsite.conf, its four host-specific lines pointed at that directory
+includes deploy/nginx/filmsite.conf, its host-specific lines pointed at that directory
 and at free ports.
 """
 
@@ -53,6 +53,7 @@ def server_block(*, port: int, gunicorn_port: int, directory: Path) -> str:
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{gunicorn_port};"),
         ("/run/nginx-filmsite-gate.sock", str(directory / "gate.sock")),
         ("/srv/filmsite/deploy/nginx/errors", str(ERROR_PAGES)),
+        ("/var/cache/nginx/filmsite", str(directory / "cache")),
     ):
         if production not in text:
             raise BenchError(f"{SERVER_BLOCK} no longer says {production!r}: update bench/front.py")

@@ -9,16 +9,21 @@ import os
 # Only nginx talks to gunicorn: on the loopback, never on a public address.
 bind = "127.0.0.1:8000"
 
-# Sync workers, one request at a time each: every page is a few milliseconds of Python and
-# database, and nginx in front reads slow clients whole before a worker sees them, which is
-# what sync workers need. Two for a 2-core machine (WEB_CONCURRENCY changes it); the gate in
-# the nginx config lets 8 requests a worker through.
+# Two workers for a 2-core machine (WEB_CONCURRENCY changes it), of 4 threads each: a page is
+# mostly Python, which one thread of a worker runs at a time, so threads add little speed,
+# but a request for /healthz finds a free thread instead of waiting for a render to end
+# (measured: docs/operations.md, "The front"). nginx in front reads slow clients whole, so
+# no thread waits on one; its gate lets 3 requests a worker through. A worker takes no more
+# connections than it has threads: the others wait in the socket's queue for any free worker.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
+worker_class = "gthread"
+threads = 4
+worker_connections = 4
 
-# A worker busy for longer is killed and the client gets a 500. PostgreSQL stops any one
-# statement at 10 s first (DATABASE_STATEMENT_TIMEOUT), so only a page of many slow
-# statements can get here. nginx waits 35 s, so this 500 page reaches the client.
+# A worker silent for longer is killed. With threads, that is a worker whose main loop is
+# stuck, not a slow request: a request's time is bounded by PostgreSQL, which stops any one
+# statement at 10 s (DATABASE_STATEMENT_TIMEOUT, a 503 page), and by nginx, which gives up
+# after 35 s (its 502 page).
 timeout = 30
 # On a restart or a reload, a worker finishes the request in hand for up to this long.
 graceful_timeout = 30

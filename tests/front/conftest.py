@@ -1,7 +1,7 @@
-"""The documented front (deploy/): gunicorn with deploy/gunicorn.conf.py, 2 sync workers as
-in production, behind Debian's nginx with deploy/nginx/filmsite.conf, started once a module
-(bench/front.py). The pages these tests ask for need no table: the database is an empty
-SQLite file."""
+"""The documented front (deploy/): gunicorn with deploy/gunicorn.conf.py, 2 workers of 4
+threads as in production, behind Debian's nginx with deploy/nginx/filmsite.conf, started
+once a module (bench/front.py). The pages these tests ask for need no table: the database
+is an empty SQLite file."""
 
 import contextlib
 import http.client

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 from tests.front.conftest import get, send_and_hold, workers_stopped
 
 # deploy/nginx/filmsite.conf
-PER_ADDRESS_CONNECTIONS = 16
+PER_ADDRESS_CONNECTIONS = 6
 BURST = 40
-IN_FLIGHT = 16
+IN_FLIGHT = 6
 CSRF_COOKIE = "csrftoken=" + "a" * 32
 
 
