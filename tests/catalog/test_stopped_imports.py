@@ -119,6 +119,39 @@ def test_the_next_import_repairs_the_counts_a_stopped_one_left_before_it_writes(
     assert stopped.counts_repaired_at is not None and stopped.finished_at is None
 
 
+def test_importing_the_same_file_again_finishes_the_stopped_import_and_repairs_at_its_end(
+    db, tmp_path
+):
+    path = write(tmp_path, film(1, cast=["Piccoli", "Varda"]), film(2, cast=["Piccoli"]))
+    # As the import of the file killed after its first film leaves it: Piccoli created with
+    # the whole file's 2 films, but credited on 1.
+    run_import(write(tmp_path, film(1, cast=["Piccoli", "Varda"]), name="part.jsonl"))
+    Person.objects.filter(name="Piccoli").update(film_count=2)
+    stopped = CatalogImport.objects.get()
+    CatalogImport.objects.update(source=path, finished_at=None, films_to_write=2)
+
+    out = run_import(path)
+
+    assert "stopped after 1 of 2 films. This one finishes it, then counts every person's" in out
+    assert "Counted every person's films again" not in out  # not before it as well
+    assert counted() == credited() == {"Piccoli": 2, "Varda": 1}
+    stopped.refresh_from_db()
+    assert stopped.counts_repaired_at is not None
+    assert warnings() == []
+
+
+def test_the_same_file_with_a_bad_line_repairs_all_the_same(db, tmp_path):
+    path = write(tmp_path, film(1, cast=["Varda"]), film(2, year="1995"))
+    stopped_on_the_way(tmp_path)
+    CatalogImport.objects.filter(finished_at=None).update(source=path)
+
+    with pytest.raises(CommandError, match="1 invalid line"):
+        run_import(path)
+
+    assert counted() == credited() == {"Piccoli": 1, "Varda": 1}
+    assert warnings() == []
+
+
 def test_repair_alone_counts_everyone_again_and_imports_nothing(db, tmp_path):
     stopped_on_the_way(tmp_path)
 

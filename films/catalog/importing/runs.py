@@ -29,10 +29,14 @@ from caching.surrogate_keys import catalog_changed
 from films.catalog.models import CatalogImport, Credit, Person
 
 
+def source_of(path: str) -> str:
+    """What a CatalogImport says of the file it imports: wherever the command ran from."""
+    return path if path == "-" else str(Path(path).resolve())
+
+
 def import_started(path: str, films_to_write: int) -> CatalogImport:
     """Written down, and committed, before the first batch."""
-    source = path if path == "-" else str(Path(path).resolve())
-    return CatalogImport.objects.create(source=source, films_to_write=films_to_write)
+    return CatalogImport.objects.create(source=source_of(path), films_to_write=films_to_write)
 
 
 def batch_written(run_id: int, films: int) -> None:
@@ -44,16 +48,17 @@ def import_finished(run: CatalogImport) -> None:
     CatalogImport.objects.filter(pk=run.pk).update(finished_at=timezone.now())
 
 
-def counts_recounted(run: CatalogImport) -> None:
-    """A stopped import that recounted its people's films before it gave up."""
-    CatalogImport.objects.filter(pk=run.pk).update(counts_repaired_at=timezone.now())
+def counts_recounted(*runs: CatalogImport) -> None:
+    """Imports that stopped, whose people's films were counted again since: by the import
+    itself before it gave up, or by the import of the same file that finished it."""
+    pks = [run.pk for run in runs]
+    CatalogImport.objects.filter(pk__in=pks).update(counts_repaired_at=timezone.now())
 
 
 def stopped_import_of(path: str) -> CatalogImport | None:
     """The last import of this file, when it stopped before it finished (the caller holds
     the import's lock, so it is not running)."""
-    source = path if path == "-" else str(Path(path).resolve())
-    last = CatalogImport.objects.filter(source=source).first()
+    last = CatalogImport.objects.filter(source=source_of(path)).first()
     return last if last and not last.finished_at else None
 
 

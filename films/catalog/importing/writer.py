@@ -19,7 +19,7 @@ from films.catalog.importing.bulk_writes import (
     new_ids,
     on_postgresql,
 )
-from films.catalog.importing.runs import batch_written
+from films.catalog.importing.runs import batch_written, correct_every_film_count
 from films.catalog.importing.validation import FilmRecord, PersonRef
 from films.catalog.models import (
     SEARCH_NAME_LENGTH,
@@ -243,16 +243,19 @@ class CatalogWriter:
             (Credit, CREDIT_COLUMNS, credits),
         ]
 
-    def finish(self, *, interrupted: bool = False) -> None:
+    def finish(self, *, interrupted: bool = False, everyone: bool = False) -> None:
         """Recount the films of everyone the batches written so far credited or uncredited;
         when the import stopped early, also of the people it created (their counts were
-        those of the whole catalog)."""
+        those of the whole catalog). `everyone`: of every person instead, in one pass
+        (runs.py), for an import that finishes one that stopped."""
         to_recount = self._people_to_recount
         if interrupted:
             to_recount |= self._created_with_count
         people = sorted(to_recount)
         self._people_to_recount, self._created_with_count = set(), set()
-        if on_postgresql():
+        if everyone:
+            correct_every_film_count()
+        elif on_postgresql():
             for chunk in chunks(people, 100_000):
                 _recount_films_postgresql(chunk)
         else:
