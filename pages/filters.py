@@ -1,21 +1,29 @@
 import django_filters
 from django import forms
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from films.catalog.models import Country, Film, Genre, Theme
+from pages.facets import catalog_facets
 
-DECADES = [
-    (str(start), format_lazy(_("{decade}s"), decade=start)) for start in range(2020, 1860, -10)
-]
+
+def decade_choices() -> list[tuple[str, str]]:
+    """The decades the catalog has films in, newest first."""
+    return [
+        (str(start), format_lazy(_("{decade}s"), decade=start))
+        for start in reversed(catalog_facets().decades)
+    ]
 
 
 class SimilarFilmFilter(django_filters.FilterSet):
     """Narrow a film's suggestions by decade, country and genre."""
 
     decade = django_filters.ChoiceFilter(
-        label=_("Decade"), choices=DECADES, method="filter_decade", empty_label=_("Any decade")
+        label=_("Decade"),
+        choices=decade_choices,
+        method="filter_decade",
+        empty_label=_("Any decade"),
     )
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
@@ -159,7 +167,10 @@ class BrowseFilter(django_filters.FilterSet):
         empty_label=_("Any country"),
     )
     decade = django_filters.ChoiceFilter(
-        label=_("Decade"), choices=DECADES, method="filter_decade", empty_label=_("Any decade")
+        label=_("Decade"),
+        choices=decade_choices,
+        method="filter_decade",
+        empty_label=_("Any decade"),
     )
     year_from = django_filters.NumberFilter(
         label=_("From year"), field_name="year", lookup_expr="gte", min_value=1870, max_value=2100
@@ -195,6 +206,9 @@ class BrowseFilter(django_filters.FilterSet):
             data.setdefault("genre_mode", "all")
             data.setdefault("sort", "rating")
         super().__init__(data, *args, **kwargs)
+        self.filters["country"].queryset = countries_with_films()
+        if not catalog_facets().has_themes:
+            del self.filters["theme"]  # a box for what no film has
 
     def noop(self, queryset, name, value):
         return queryset
@@ -227,6 +241,12 @@ class BrowseFilter(django_filters.FilterSet):
     def qs(self):
         sort = self.form.cleaned_data.get("sort") if self.is_bound and self.is_valid() else ""
         return super().qs.order_by(*SORTS.get(sort or "rating"))
+
+
+def countries_with_films():
+    return Country.objects.filter(
+        Exists(Film.countries.through.objects.filter(country=OuterRef("pk")))
+    )
 
 
 def having_all(queryset, relation, chosen):

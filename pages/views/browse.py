@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caching import whole_pages
-from films.catalog.models import Country, Film, Genre, Theme
+from films.catalog.models import Film, Genre, Theme
 from pages.cards import add_card_bodies
-from pages.filters import SORT_CHOICES, SORTS, BrowseFilter
+from pages.facets import catalog_facets
+from pages.filters import SORT_CHOICES, SORTS, BrowseFilter, countries_with_films
 from pages.views.common import paginate, querystring_without_page
 
 
@@ -70,7 +71,7 @@ def theme_detail(request, slug):
 def country_detail(request, code):
     if not re.fullmatch(r"[a-z]{2}|[a-z]{4}", code):
         raise Http404("A country is its ISO code in lower case: /country/fr/.")
-    country = get_object_or_404(Country, code=code.upper())
+    country = get_object_or_404(countries_with_films(), code=code.upper())
     return _film_list(
         request,
         country.films.all(),
@@ -81,8 +82,8 @@ def country_detail(request, code):
 
 @whole_pages.cached_list
 def decade_detail(request, start):
-    if start % 10 or not 1870 <= start <= 2100:
-        raise Http404("No such decade.")
+    if start not in catalog_facets().decades:
+        raise Http404("No film of this decade.")
     films = Film.objects.filter(year__gte=start, year__lt=start + 10)
     return _film_list(
         request,

@@ -6,7 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from caching import surrogate_keys
 from films.catalog.models import Country, Genre, Theme
+from pages.facets import catalog_facets
 from pages.filters import MAX_THEMES
 from tests.conftest import make_film, make_named
 from tests.html import card_titles, find, find_all, links, page, text, texts
@@ -220,6 +222,42 @@ def test_the_form_shows_the_filters_applied(client, catalog):
     assert selected["decade"] == ["Any decade"]
 
 
+# --- Only what the catalog has --------------------------------------------------------------
+
+
+def options(doc, name: str) -> list[str]:
+    return texts(find(doc, f'form.browse-filters select[name="{name}"]'), "option")
+
+
+def test_the_filters_offer_only_the_decades_and_countries_the_catalog_has(client, catalog):
+    Country.objects.create(code="JP", name="Japan")  # no film from there
+
+    doc = browse(client)
+
+    assert options(doc, "decade") == ["Any decade", "2010s", "2000s", "1990s"]
+    assert options(doc, "country") == ["Any country", "France", "United Kingdom", "United States"]
+    assert form_errors(browse(client, "decade=1980")) == {"Decade": [not_a_choice("1980")]}
+
+
+def test_a_new_decade_is_offered_once_the_catalog_changes(client, catalog):
+    assert "1950s" not in options(browse(client), "decade")
+
+    make_film(title="Ikiru", year=1952)
+    surrogate_keys.catalog_changed()  # as an import or a curator's save does
+
+    assert "1950s" in options(browse(client), "decade")
+
+
+def test_no_theme_box_when_no_film_has_a_theme(client, db):
+    make_film(title="Heat", year=1995, genres=["Crime"])
+    make_named(Theme, "Unused")
+
+    doc = browse(client)
+
+    assert find_all(doc, 'form.browse-filters [name="theme"]') == []
+    assert "Themes" not in text(find(doc, "form.browse-filters"))
+
+
 # --- Wrong values in the URL --------------------------------------------------------------
 
 
@@ -330,6 +368,7 @@ def test_the_browse_page_makes_six_queries_however_many_films(
     client, db, django_assert_num_queries, n
 ):
     make_browse_catalog(n)
+    catalog_facets()  # its decades and themes: counted once per version of the catalog
 
     # The films counted; a page of films; their cards' facts (genres, themes, countries,
     # and credits with their people, in one statement); the form's genres (checkboxes),
@@ -345,6 +384,7 @@ def test_the_browse_page_with_every_filter_makes_as_many_queries_for_few_films_a
     client, db, django_assert_num_queries, n
 ):
     make_browse_catalog(n)
+    catalog_facets()
     query = (
         "genre=drama&genre=crime&exclude_genre=comedy&country=FR&decade=1990"
         "&duration=medium&min_rating=3&sort=title"

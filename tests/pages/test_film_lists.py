@@ -203,12 +203,19 @@ def test_a_decade_page_lists_the_films_of_those_ten_years(client, db):
         "/country/france/",
         "/decade/1995s/",
         "/decade/1860s/",
+        "/decade/1870s/",  # a decade the catalog has no film of
         "/decade/2110s/",
         "/decade/0s/",
     ],
 )
 def test_an_unknown_genre_theme_country_or_decade_is_not_found(client, dramas, url):
     assert client.get(url).status_code == 404
+
+
+def test_a_country_without_films_is_not_found(client, dramas):
+    Country.objects.create(code="JP", name="Japan")
+
+    assert client.get("/country/jp/").status_code == 404
 
 
 def test_a_country_code_with_a_nul_byte_is_not_found(client, dramas):
