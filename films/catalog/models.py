@@ -498,8 +498,8 @@ class CatalogImport(models.Model):
                 f"{stopped.films_written:,} of {stopped.films_to_write:,} films without "
                 "finishing: the film counts of the people it credited may be wrong (search "
                 "shows and ranks by them).",
-                hint="python manage.py import_catalog --repair counts them again (seconds); "
-                "importing the catalog again repairs them first, then finishes the import.",
+                hint="python manage.py import_catalog --repair counts them again (seconds to "
+                "a minute); importing the same file again finishes the import and repairs them.",
                 obj=cls,
                 id="films.W001",
             )
