@@ -8,10 +8,14 @@ for what Django answers. Pages served whole from the cache never reach Django: R
 around the WSGI application in filmsite/wsgi.py, takes the id before them and answers it too.
 """
 
+import time
+
+from django.conf import settings
 from django_guid import set_guid
 from django_guid.utils import generate_guid, validate_guid
 
 from caching.whole_pages import WholePageFront
+from filmsite import metrics
 
 HEADER = "X-Request-ID"  # as settings.DJANGO_GUID names it
 _ENVIRON_KEY = "HTTP_" + HEADER.upper().replace("-", "_")
@@ -27,13 +31,18 @@ class RequestIdFront(WholePageFront):
     and Django's middleware finds the same id in the request (the environ) for the others."""
 
     def __call__(self, environ, start_response):
+        started = time.perf_counter()
         given = request_id(environ.get(_ENVIRON_KEY))
         environ[_ENVIRON_KEY] = given
         set_guid(given)
 
         def start_with_id(status, headers, exc_info=None):
             if not any(name.lower() == HEADER.lower() for name, _ in headers):
+                # Django's middleware gives the id to every response Django answers: this
+                # one is a page served whole from the cache, before Django.
                 headers.append((HEADER, given))
+                if settings.METRICS_ALLOWED_FROM:
+                    metrics.front_page_served(status, time.perf_counter() - started)
             return start_response(status, headers, exc_info)
 
         return super().__call__(environ, start_with_id)

@@ -7,6 +7,7 @@ stops the process with ImproperlyConfigured naming it. See the README for every 
 """
 
 import datetime
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -413,6 +414,26 @@ LOGGING = {
     # django-guid says at INFO how it found each id: a line a request.
     "loggers": {"django_guid": {"level": "WARNING"}},
 }
+
+# Prometheus metrics, on only with METRICS_ALLOWED_FROM: the addresses or networks that may
+# read /metrics (filmsite/metrics.py). Requests and their time by view, pages served before
+# Django, database time (django-prometheus's wrappers of Django's backends) and the Redis
+# cache's hits and misses (caching/metrics.py). Off, nothing of it runs.
+METRICS_ALLOWED_FROM = envlist("METRICS_ALLOWED_FROM", [])
+for network in METRICS_ALLOWED_FROM:
+    try:
+        ipaddress.ip_network(network)
+    except ValueError:
+        raise _unexpected(
+            "METRICS_ALLOWED_FROM", network, "addresses or networks (10.0.0.0/8), comma-separated"
+        ) from None
+if METRICS_ALLOWED_FROM:
+    MIDDLEWARE = ["filmsite.metrics.RequestMetricsMiddleware", *MIDDLEWARE]
+    DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+        "django.db.backends.", "django_prometheus.db.backends.", 1
+    )
+    if CACHES["default"]["BACKEND"] == "caching.redis.RedisCache":
+        CACHES["default"]["BACKEND"] = "caching.metrics.MeasuredRedisCache"
 
 # Error reporting to Sentry, only when SENTRY_DSN is set (filmsite/error_reporting.py):
 # server errors with their request's id, nothing personal; SENTRY_TRACES_SAMPLE_RATE, the

@@ -4,11 +4,14 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from filmsite.metrics import metrics
 from pages.sitemaps import SITEMAPS
 from pages.views.seo import CachedSitemap, robots_txt
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
+    # For Prometheus, from METRICS_ALLOWED_FROM only: a 404 to anyone else.
+    path("metrics", metrics, name="metrics"),
     # One address each for crawlers, whatever the language.
     path("robots.txt", robots_txt, name="robots_txt"),
     path(

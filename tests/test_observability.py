@@ -232,3 +232,192 @@ def test_a_traces_sample_rate_that_is_no_share_stops_the_process(rate):
 
     assert result.returncode != 0
     assert "SENTRY_TRACES_SAMPLE_RATE" in result.stderr
+
+
+# --- Metrics for Prometheus -------------------------------------------------------------
+
+
+@pytest.fixture
+def metrics_on(settings):
+    """As METRICS_ALLOWED_FROM=127.0.0.1,10.0.0.0/8 sets it up (but the database's wrapper,
+    which a process takes at start: test_the_database_time_is_counted)."""
+    settings.METRICS_ALLOWED_FROM = ["127.0.0.1", "10.0.0.0/8"]
+    settings.MIDDLEWARE = ["filmsite.metrics.RequestMetricsMiddleware", *settings.MIDDLEWARE]
+
+
+def sample(name: str, **labels: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_metrics_are_no_page_unless_configured(client, db):
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "address, headers, status",
+    [
+        ("127.0.0.1", {}, 200),
+        ("10.20.30.40", {}, 200),
+        ("192.0.2.7", {}, 404),  # not an allowed address
+        ("127.0.0.1", {"X-Forwarded-For": "192.0.2.7"}, 404),  # through a proxy in front
+    ],
+)
+def test_metrics_answer_only_the_allowed_addresses(
+    client, db, metrics_on, address, headers, status
+):
+    response = client.get("/metrics", REMOTE_ADDR=address, headers=headers)
+
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Type"].startswith("text/plain")
+        assert b"filmsite_django_request_duration_seconds" in response.content
+
+
+def test_requests_django_answers_are_counted_with_their_view_and_time(
+    client, film_factory, metrics_on
+):
+    url = film_factory(title="Ran", slug="ran").get_absolute_url()
+    labels = {"view": "films:detail", "method": "GET", "status": "200"}
+    name = "filmsite_django_request_duration_seconds"
+    before = sample(f"{name}_count", **labels), sample(f"{name}_sum", **labels)
+
+    client.get(url)
+    client.get("/not-a-page/")
+
+    assert sample(f"{name}_count", **labels) == before[0] + 1
+    assert sample(f"{name}_sum", **labels) > before[1]
+    assert sample(f"{name}_count", view="<unresolved>", method="GET", status="404") >= 1
+
+
+def test_pages_served_before_django_are_counted_apart(
+    settings, redis_cache, film_factory, metrics_on, monkeypatch
+):
+    settings.WHOLE_PAGE_CACHE = True
+    stored_pages.forget_pages_met()
+    url = film_factory(title="Ran", slug="ran").get_absolute_url()
+    [through(url) for _ in range(2)]
+    django_before = sample(
+        "filmsite_django_request_duration_seconds_count",
+        view="films:detail",
+        method="GET",
+        status="200",
+    )
+    front_before = sample("filmsite_front_page_duration_seconds_count", status="200")
+
+    through(url)
+
+    assert sample("filmsite_front_page_duration_seconds_count", status="200") == front_before + 1
+    assert (
+        sample(
+            "filmsite_django_request_duration_seconds_count",
+            view="films:detail",
+            method="GET",
+            status="200",
+        )
+        == django_before
+    )
+
+
+def test_the_redis_caches_hits_and_misses_are_counted(settings, redis_cache):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "BACKEND": "caching.metrics.MeasuredRedisCache"},
+    }
+    cache = caches.create_connection("default")
+    hits, misses = (
+        sample("django_cache_get_hits_total", backend="redis"),
+        sample("django_cache_get_misses_total", backend="redis"),
+    )
+    cache.set("kept", None)  # None is a value: a hit
+
+    assert cache.get("kept", "default") is None
+    assert cache.get("not kept", "default") == "default"
+    assert cache.get_many(["kept", "not kept", "nor this"]) == {"kept": None}
+    assert sample("django_cache_get_hits_total", backend="redis") == hits + 2
+    assert sample("django_cache_get_misses_total", backend="redis") == misses + 3
+
+
+COUNT_A_QUERY = """
+import django, json
+django.setup()
+from django.conf import settings
+from django.db import connection
+from prometheus_client import REGISTRY
+with connection.cursor() as cursor:
+    cursor.execute("SELECT 1")
+labels = {"alias": "default", "vendor": connection.vendor}
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "queries": REGISTRY.get_sample_value("django_db_execute_total", labels),
+    "seconds": REGISTRY.get_sample_value("django_db_query_duration_seconds_count", labels),
+}))
+"""
+
+
+def test_the_database_time_is_counted(tmp_path):
+    env = clean_env(
+        **SETTINGS, METRICS_ALLOWED_FROM="127.0.0.1", DATABASE_URL=f"sqlite:///{tmp_path}/db"
+    )
+    result = run_python(env, "-c", COUNT_A_QUERY)
+
+    assert result.returncode == 0, result.stderr
+    counted = json.loads(result.stdout)
+    assert counted["engine"] == "django_prometheus.db.backends.sqlite3"
+    assert counted["queries"] >= 1 and counted["seconds"] >= 1
+
+
+def test_postgresql_is_wrapped_too():
+    from tests.test_settings import settings_under
+
+    env = clean_env(
+        METRICS_ALLOWED_FROM="127.0.0.1", DATABASE_URL="postgres://u@db.example.org:5432/films"
+    )
+    engine = settings_under(env, "DATABASES")["DATABASES"]["default"]["ENGINE"]
+    assert engine == "django_prometheus.db.backends.postgresql"
+
+
+# One gunicorn worker's request, then what /metrics answers from another process.
+A_WORKERS_REQUEST = """
+import django
+django.setup()
+from django.test import Client
+assert Client().get("/healthz", headers={"Host": "localhost"}).status_code == 200
+"""
+METRICS_PAGE = """
+import django
+django.setup()
+from django.test import Client
+page = Client().get("/metrics", headers={"Host": "localhost"}, REMOTE_ADDR="127.0.0.1")
+print(page.content.decode())
+"""
+
+
+def test_metrics_add_up_every_workers_with_a_multiprocess_directory(tmp_path):
+    env = clean_env(
+        **SETTINGS, METRICS_ALLOWED_FROM="127.0.0.1", PROMETHEUS_MULTIPROC_DIR=str(tmp_path)
+    )
+    for _ in range(2):  # two processes, as two workers
+        assert run_python(env, "-c", A_WORKERS_REQUEST).returncode == 0
+    page = run_python(env, "-c", METRICS_PAGE)
+
+    assert page.returncode == 0, page.stderr
+    assert re.search(
+        r'^filmsite_django_request_duration_seconds_count\{method="GET",status="200",'
+        r'view="films:health"\} 2\.0$',
+        page.stdout,
+        re.MULTILINE,
+    ), page.stdout
+
+
+@pytest.mark.parametrize("value", ["everyone", "10.0.0.0/33", "127.0.0.1,::1,localhost"])
+def test_metrics_allowed_from_something_else_than_addresses_stops_the_process(value):
+    result = run_python(
+        clean_env(**SETTINGS, METRICS_ALLOWED_FROM=value), "-c", "import django; django.setup()"
+    )
+
+    assert result.returncode != 0
+    assert "METRICS_ALLOWED_FROM" in result.stderr
