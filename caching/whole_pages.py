@@ -136,8 +136,9 @@ def _catalog_and_film(pk, **_):
 cached_list = cached_whole_page(_catalog_and_ratings)
 # A film's pages show the film with its rating and comments; the view adds what it suggests.
 cached_film_page = cached_whole_page(_catalog_and_film)
-# A person's page shows the catalog alone: their films and collaborators, no rating.
-cached_person_page = cached_whole_page(_catalog)
+# A person's page shows the catalog alone: their films and collaborators, no rating; so do
+# the index pages of genres, decades, countries and themes.
+cached_catalog_page = cached_whole_page(_catalog)
 
 
 def shows_films(request, film_ids) -> None:

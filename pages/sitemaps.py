@@ -143,7 +143,7 @@ class DecadeSitemap(CatalogSitemap):
 
 class StaticSitemap(CatalogSitemap):
     def items(self):
-        return ["films:home", "films:browse"]
+        return ["films:home", "films:browse", "films:genres", "films:decades", "films:countries"]
 
     def location(self, name):
         return reverse(name)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from films.community.feeds import FilmCommentsFeed, LatestCommentsFeed
-from pages.views import browse, community, film, health, people, search
+from pages.views import browse, community, film, health, indexes, people, search
 
 app_name = "films"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("search/suggest.json", search.suggest, name="suggest"),
     path("person/<slug:slug>-<int:pk>/", people.person_detail, name="person"),
+    path("genres/", indexes.genre_index, name="genres"),
+    path("decades/", indexes.decade_index, name="decades"),
+    path("countries/", indexes.country_index, name="countries"),
+    path("themes/", indexes.theme_index, name="themes"),
     path("genre/<slug:slug>/", browse.genre_detail, name="genre"),
     path("theme/<slug:slug>/", browse.theme_detail, name="theme"),
     path("country/<str:code>/", browse.country_detail, name="country"),

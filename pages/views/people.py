@@ -12,7 +12,7 @@ from films.catalog.models import Credit, Person
 COLLABORATORS_SHOWN = 12
 
 
-@whole_pages.cached_person_page
+@whole_pages.cached_catalog_page
 def person_detail(request, slug, pk):
     # From the whole-page cache (caching.whole_pages, shared cache only), none. Else: the
     # person, then the number and last update of their films, which key the cached piece

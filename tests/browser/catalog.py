@@ -34,6 +34,8 @@ class Catalog:
             "person": self.figgis.get_absolute_url(),
             "genre": "/genre/drama/",
             "browse": "/browse/",
+            "genres": "/genres/",
+            "countries": "/countries/",
         }
 
 

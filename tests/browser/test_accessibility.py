@@ -11,7 +11,17 @@ from tests.browser.tools import NARROW, missing, route_exists, waiting_for_comme
 # Whitenoise warns that collectstatic has not been run; the live server serves static/ itself.
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
-PAGES = ["home", "search", "film", "all-suggestions", "person", "genre", "browse"]
+PAGES = [
+    "home",
+    "search",
+    "film",
+    "all-suggestions",
+    "person",
+    "genre",
+    "browse",
+    "genres",
+    "countries",
+]
 
 
 def axe_violations(page) -> str:

@@ -539,7 +539,9 @@ def test_the_other_sections_list_pages_that_have_films(client):
                       countries=["US"], directors=["Mike Figgis"])  # fmt: skip
     Genre.objects.create(name="Western", slug="western")  # no film: not worth a visit
 
-    assert locations(client.get("/sitemap-static.xml")) == [f"{HOST}/", f"{HOST}/browse/"]
+    assert locations(client.get("/sitemap-static.xml")) == [
+        f"{HOST}/{path}" for path in ["", "browse/", "genres/", "decades/", "countries/"]
+    ]
     assert locations(client.get("/sitemap-genres.xml")) == [f"{HOST}/genre/drama/"]
     assert locations(client.get("/sitemap-themes.xml")) == [f"{HOST}/theme/addiction/"]
     assert locations(client.get("/sitemap-countries.xml")) == [f"{HOST}/country/us/"]

@@ -41,8 +41,9 @@ def test_written_sitemaps_are_served_without_a_query(
 
     output = write("http://testserver")
 
-    # The index, two pages of films, two of people, and one page for each other section.
-    assert "http://testserver: 10 sitemap pages written" in output
+    # The index, two pages of films, two of people, three of the site's own pages (home,
+    # browse and three index pages), and one page for each other section.
+    assert "http://testserver: 12 sitemap pages written" in output
     with django_assert_num_queries(0):
         index = locations(client.get("/sitemap.xml"))
         pages = [locations(client.get(f"/sitemap-films.xml?p={n}")) for n in (1, 2)]
