@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Every Python package pinned as CI tests them: `make lock` compiles it from pyproject.toml.
+# Every Python package pinned as CI tests them, each with the hashes of its files: `make lock`
+# compiles it from pyproject.toml.
 LOCK := constraints.txt
 # npm dev tools (package.json): the Nu HTML Checker for the tests, Lighthouse for make audit.
 NODE_STAMP := node_modules/.installed-stamp
@@ -18,14 +19,19 @@ $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit("filmsite needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	@echo "Installing Python packages into $(VENV) (first run: about a minute)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
+	@# Every package from the lock, each file checked against its hashes; then the project
+	@# itself, whose dependencies are all in the lock already.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
 # $(LOCK) from pyproject.toml (the dev extra included) with pip-tools, in a throwaway venv, on
-# the Python CI runs (3.11). It keeps the pins that still fit; PIP_COMPILE_ARGS=--upgrade
-# moves every one to the newest allowed. No index URL is written into it.
+# the Python CI runs (3.11), with the hashes of every file of each pinned release, which make
+# install then requires (and pip-audit can check: README, Dependencies). It keeps the pins
+# that still fit; PIP_COMPILE_ARGS=--upgrade moves every one to the newest allowed. No index
+# URL is written into it.
 PIP_COMPILE_ARGS ?=
 lock:
 	@echo "Compiling $(LOCK) from pyproject.toml with pip-tools (in a throwaway venv)..."
@@ -33,7 +39,8 @@ lock:
 	$(PYTHON) -m venv "$$tmp" && \
 	"$$tmp/bin/python" -m pip install --quiet --disable-pip-version-check pip-tools && \
 	CUSTOM_COMPILE_COMMAND="make lock" "$$tmp/bin/pip-compile" --quiet --extra dev \
-		--strip-extras --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+		--generate-hashes --strip-extras \
+		--no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
 		--output-file $(LOCK) $(PIP_COMPILE_ARGS) pyproject.toml
 
 $(NODE_STAMP): package.json package-lock.json
