@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 CATALOG = "catalog"
 RATINGS = "ratings"
+# The newest comments, which the home page shows.
+COMMENTS = "comments"
 # Stored for a key the page was found to show only during its render, so not read before
 # it: no current version equals it, and the next request renders the page again.
 UNVERIFIED = ""
@@ -55,8 +57,13 @@ def films_rated(film_ids) -> None:
 
 
 def films_changed(film_ids) -> None:
-    """A film's comments or suggestions changed: the pages that show them miss."""
+    """A film's suggestions changed: the pages that show them miss."""
     purge(list(map(film_key, film_ids)))
+
+
+def comments_changed(film_ids) -> None:
+    """A comment was posted or moderated: its film's pages and the newest comments miss."""
+    purge([COMMENTS, *map(film_key, film_ids)])
 
 
 class CacheUnreachable(Exception):

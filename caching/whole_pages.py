@@ -37,7 +37,14 @@ from caching.stored_pages import (
     remember,
     stored_page_and_versions,
 )
-from caching.surrogate_keys import CATALOG, RATINGS, UNVERIFIED, current_versions, film_key
+from caching.surrogate_keys import (
+    CATALOG,
+    COMMENTS,
+    RATINGS,
+    UNVERIFIED,
+    current_versions,
+    film_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -128,12 +135,18 @@ def _catalog_and_ratings(**_):
     return [CATALOG, RATINGS]
 
 
+def _everything_lately(**_):
+    return [CATALOG, RATINGS, COMMENTS]
+
+
 def _catalog_and_film(pk, **_):
     return [CATALOG, film_key(pk)]
 
 
 # Lists, search and the home page show the catalog, in rating order or with ratings.
 cached_list = cached_whole_page(_catalog_and_ratings)
+# The home page shows the best rated films and the newest comments.
+cached_home_page = cached_whole_page(_everything_lately)
 # A film's pages show the film with its rating and comments; the view adds what it suggests.
 cached_film_page = cached_whole_page(_catalog_and_film)
 # A person's page shows the catalog alone: their films and collaborators, no rating; so do

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from films.community.feeds import FilmCommentsFeed, LatestCommentsFeed
-from pages.views import browse, community, film, health, indexes, people, search
+from pages.views import browse, community, film, health, home, indexes, people, search
 
 app_name = "films"
 
 urlpatterns = [
-    path("", film.home, name="home"),
+    path("", home.home, name="home"),
+    path("surprise/", home.surprise, name="surprise"),
     path("healthz", health.health, name="health"),
     path("readyz", health.ready, name="ready"),
     path("search/", search.search, name="search"),

@@ -31,7 +31,7 @@ class CommentAdmin(ShowsOnPages):
         return False  # comments come from visitors
 
     def pages_changed(self, comments, films=()) -> None:
-        surrogate_keys.films_changed({comment.film_id for comment in comments})
+        surrogate_keys.comments_changed({comment.film_id for comment in comments})
 
     @admin.display(description="comment")
     def excerpt(self, comment):

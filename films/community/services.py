@@ -169,7 +169,7 @@ def comment_submit(
                 state=comment_state(name=name, body=body, caught_by_honeypot=caught_by_honeypot),
             )
             # In the transaction: a comment the stored pages cannot be told of is not kept.
-            surrogate_keys.films_changed([film.pk])
+            surrogate_keys.comments_changed([film.pk])
     except IntegrityError:
         # Two requests with the same form (a double click) can race past the caller's
         # check; the unique token lets exactly one of them in.

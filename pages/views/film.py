@@ -23,15 +23,6 @@ from recommendations.services import (
 SIMILAR_ON_FILM_PAGE = 10
 
 
-@whole_pages.cached_list
-def home(request):
-    ctx = {
-        "film_count": Film.objects.count(),
-        "top_rated": Film.objects.filter(rating_count__gte=20).order_by("-rating_rank", "id")[:12],
-    }
-    return render(request, "films/home.html", ctx)
-
-
 def film_by_id(request, pk):
     film = get_object_or_404(Film.objects.only("id", "slug"), pk=pk)
     return redirect(film, permanent=True)

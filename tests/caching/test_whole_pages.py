@@ -762,8 +762,9 @@ def test_every_page_served_from_the_cache_says_what_it_shows():
             kwargs = {name: 1 for name in pattern.pattern.regex.groupindex}
             cached[pattern.name] = sorted(declared(**kwargs))
 
-    # Lists show ratings; a film's pages show the film; a person's page the catalog alone.
-    assert cached["home"] == ["catalog", "ratings"]
+    # Lists show ratings; the home page the newest comments too; a film's pages show the
+    # film; a person's page the catalog alone.
+    assert cached["home"] == ["catalog", "comments", "ratings"]
     assert cached["detail"] == ["catalog", "film-1"]
     assert cached["similar"] == ["catalog", "film-1"]
     assert cached["person"] == ["catalog"]
