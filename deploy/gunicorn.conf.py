@@ -51,3 +51,12 @@ forwarded_allow_ips = "127.0.0.1"
 # same request in nginx's log.
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}i)s'
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR, each worker writes its metrics there: a worker gone
+    (max_requests, a restart) is told to prometheus_client, so that its gauges are dropped."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -123,3 +123,7 @@ def test_more_requests_in_flight_than_the_bound_get_503_with_retry_after(front):
     assert headers["Retry-After"] == "1"
     assert "<h1>Busy just now</h1>" in body
     assert seconds < 1
+
+
+def test_the_metrics_are_not_served_through_the_front(front):
+    assert get(front.url, "/metrics")[0] == 404
