@@ -7,12 +7,14 @@ import time
 
 from tests.front.conftest import connect, get
 
-# More than the 2 workers: enough to hold all of them if they reached gunicorn.
-CLIENTS = 4
+# More than gunicorn's 2 workers of 4 connections each (deploy/gunicorn.conf.py): enough to
+# hold all of them if they reached gunicorn. Each from an address of its own, as many clients.
+CLIENTS = 10
+SOURCES = [f"127.0.1.{n}" for n in range(1, CLIENTS + 1)]
 
 
 def test_idle_connections_do_not_delay_the_pages(front):
-    idle = [connect(front.url) for _ in range(CLIENTS)]
+    idle = [connect(front.url, source=source) for source in SOURCES]
     try:
         time.sleep(0.5)  # time for gunicorn's workers to take them, if they could
         for path in ("/healthz", "/no-such-page/"):
@@ -26,8 +28,8 @@ def test_idle_connections_do_not_delay_the_pages(front):
 
 def test_truncated_bodies_and_slow_headers_hold_no_worker_and_are_dropped_after_10_s(front):
     slow = []
-    for _ in range(CLIENTS):
-        sock = connect(front.url)
+    for source in SOURCES:
+        sock = connect(front.url, source=source)
         sock.sendall(
             b"POST /no-such-page/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
