@@ -2,6 +2,7 @@
 Retry-After; and the malformed requests that reach the site get its 400 page, never a 500
 (issue 22, finding 5 and "every malformed request gets a 400 page")."""
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from tests.front.conftest import get, send_and_hold, workers_stopped
@@ -78,9 +79,16 @@ def test_a_form_in_another_charset_gets_the_sites_400_page(front):
 
 
 def test_too_many_requests_from_one_address_get_429_with_retry_after(front):
-    answers = [get(front.url, "/no-such-page/", source="127.0.0.4") for _ in range(BURST + 20)]
+    # Twice the burst, 5 at a time (under the limit of connections): faster than the rate
+    # gives back, even on a busy machine.
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(
+            pool.map(
+                lambda _: get(front.url, "/no-such-page/", source="127.0.0.4"), range(2 * BURST)
+            )
+        )
     statuses = [status for status, *_ in answers]
-    assert statuses[:BURST] == [404] * BURST
+    assert statuses.count(404) >= BURST
     assert 429 in statuses
     status, headers, body, _ = answers[statuses.index(429)]
     assert headers["Retry-After"] == "1"
