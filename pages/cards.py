@@ -134,6 +134,46 @@ def _fact_rows(film_ids: list[int], unbilled: list[int]) -> list[tuple]:
         return [row[:6] for row in cursor.fetchall()]
 
 
+# A card's tile takes a colour from the film's main genre: the first of these words found
+# in its genres' names, the most telling first ("Animation, Comedy" is an animation).
+# Colours that keep white text legible (4.5:1 at least) in light and dark mode.
+TILE_COLOURS = (
+    ("animat", "sky"),
+    ("documentar", "slate"),
+    ("horror", "night"),
+    ("science", "teal"),
+    ("sci-fi", "teal"),
+    ("western", "brown"),
+    ("music", "magenta"),
+    ("war", "olive"),
+    ("crime", "stone"),
+    ("thriller", "blue"),
+    ("mystery", "indigo"),
+    ("fantas", "violet"),
+    ("roman", "rose"),
+    ("comed", "amber"),
+    ("adventure", "green"),
+    ("action", "orange"),
+    ("drama", "red"),
+    ("histor", "brown"),
+    ("biograph", "brown"),
+)
+# Genres none of the words names: a colour of these, always the same for the same genre.
+OTHER_TILE_COLOURS = ("sky", "teal", "indigo", "violet", "green", "slate", "olive", "rose")
+
+
+def tile_colour(genres: list[str]) -> str:
+    """The colour of a card's tile, from the names of the film's genres."""
+    names = [name.lower() for name in genres]
+    for word, colour in TILE_COLOURS:
+        if any(word in name for name in names):
+            return colour
+    if not names:
+        return "plain"
+    checksum = sum(names[0].encode())  # stable across processes, unlike hash()
+    return OTHER_TILE_COLOURS[checksum % len(OTHER_TILE_COLOURS)]
+
+
 def film_card_key(film) -> str:
     return f"film-card:{film.pk}:{film.updated_at.timestamp()}:{get_language() or ''}"
 
@@ -165,7 +205,12 @@ def add_card_bodies(films) -> None:
         rendered = {
             keys[film.pk]: render_to_string(
                 "includes/film_card_body.html",
-                {"film": film, "facts": facts[film.pk], "labels": labels},
+                {
+                    "film": film,
+                    "facts": facts[film.pk],
+                    "labels": labels,
+                    "tile": tile_colour([genre.name for genre in facts[film.pk].genres]),
+                },
             )
             for film in missing
         }

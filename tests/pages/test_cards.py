@@ -5,7 +5,7 @@ import pytest
 
 from films.catalog.models import Country, Film, Person
 from tests.conftest import make_film
-from tests.html import find, links, page, texts
+from tests.html import find, find_all, links, page, texts
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -86,3 +86,33 @@ def test_a_card_on_a_french_page_names_countries_in_french_and_links_french_page
     assert ("United States", "/country/us/") in links(
         page(client.get("/genre/drama/")), "article.film-card"
     )
+
+
+@pytest.mark.parametrize(
+    ("genres", "colour"),
+    [
+        (["Animation", "Comedy"], "sky"),  # the most telling genre, whatever the order
+        (["Comedy", "Animation"], "sky"),
+        (["Drama", "Crime"], "stone"),
+        (["Drama"], "red"),
+        ([], "plain"),
+    ],
+)
+def test_a_cards_tile_takes_the_colour_of_the_films_main_genre(client, db, genres, colour):
+    make_film(title="Tiled", year=1999, genres=genres)
+
+    tile = find(page(client.get("/browse/")), "article.film-card .tile")
+
+    assert tile.get("class").split() == ["tile", f"tile-{colour}"]
+    assert tile.get("aria-hidden") == "true"  # the title and year, said once by the heading
+    assert texts(tile, "span") == ["Tiled", "1999"]
+
+
+def test_a_genre_no_word_names_always_gets_the_same_colour(client, db):
+    make_film(title="One", genres=["Giallo"])
+    make_film(title="Two", genres=["Giallo"])
+
+    tiles = find_all(page(client.get("/browse/")), "article.film-card .tile")
+
+    assert len({tile.get("class") for tile in tiles}) == 1
+    assert tiles[0].get("class") != "tile tile-plain"
