@@ -312,6 +312,10 @@ DEMO_CATALOG = BASE_DIR / "fixtures" / "demo-catalog.jsonl.gz"
 # so that canonical URLs, sitemaps and redirects say https.
 if envbool("TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy that sets X-Real-IP to the client's address and replaces any a client sent
+# (deploy/nginx/filmsite.conf): the address rate limits, the admin's lockout and the
+# comments' address hash count, instead of the proxy's own (films.community.services).
+TRUST_X_REAL_IP = envbool("TRUST_X_REAL_IP")
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", PRODUCTION)
 # HTTPS only, in production mode. Over plain HTTP (make run, the benchmark) both stay off:

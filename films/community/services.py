@@ -12,9 +12,11 @@ Comments, and the spam defences that do not bother people (the README has the re
 - comments with several links held for moderation (comment_state).
 """
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -193,9 +195,15 @@ def address_hash(address: str) -> str:
 
 
 def client_address(request) -> str:
-    """The visitor's address as the server received it. Behind a reverse proxy every
-    request comes from the proxy: make the proxy's server set REMOTE_ADDR to the client's
-    address (see the README), or every visitor shares one rate limit."""
+    """The visitor's address: the X-Real-IP header of the proxy in front when the settings
+    trust it (TRUST_X_REAL_IP), else the address the server received the request from.
+    Behind a proxy not trusted so, every visitor shares the proxy's one rate limit."""
+    if settings.TRUST_X_REAL_IP:
+        forwarded = request.headers.get("X-Real-IP", "").strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # not set by the proxy: the request did not come through it
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -569,6 +569,25 @@ def test_an_accepted_comment_keeps_a_hash_of_the_address_never_the_address(ran):
     assert not any("203.0.113" in value for value in stored)
 
 
+@pytest.mark.parametrize(
+    ("trusted", "header", "counted"),
+    [
+        (True, "198.51.100.4", "198.51.100.4"),  # behind the proxy: the visitor's address
+        (True, "not an address", "127.0.0.1"),  # not the proxy's header: where it came from
+        (False, "198.51.100.4", "127.0.0.1"),  # a header any client can send: not believed
+    ],
+)
+def test_behind_a_trusted_proxy_the_visitors_own_address_is_counted(
+    ran, settings, trusted, header, counted
+):
+    settings.TRUST_X_REAL_IP = trusted
+    proxied = Client(REMOTE_ADDR="127.0.0.1", headers={"X-Real-IP": header})
+
+    post_comment(proxied, ran)
+
+    assert Comment.objects.get().ip_hash == address_hash(counted)
+
+
 # --- Form stamps: for one film, for a few hours ----------------------------------------
 
 
