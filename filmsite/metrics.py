@@ -3,7 +3,7 @@ and the export), on only with METRICS_ALLOWED_FROM (filmsite/settings.py).
 
 - Requests Django answers: their count and time by view, method and status, in one
   histogram (RequestMetricsMiddleware, first in MIDDLEWARE). Not django-prometheus's
-  middleware: its dozen metrics a request cost a fifth of the health check's time.
+  middleware, which updates a dozen metrics a request: measured in docs/operations.md.
 - Pages served whole from the cache before Django (WholePageFront): their count and time by
   status, in a histogram of their own (filmsite/request_ids.py tells them apart).
 - Database time (django-prometheus's wrappers of Django's backends) and the Redis cache's
@@ -37,7 +37,8 @@ front_pages = Histogram(
     ["status"],
     buckets=BUCKETS,
 )
-# Methods a client may send anything as: any other is counted as one.
+# A client may send any method: the others are counted together, so that no client can add
+# label values without end.
 METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE", "TRACE"})
 
 
@@ -63,8 +64,8 @@ def front_page_served(status: str, seconds: float) -> None:
     _bound(front_pages, (status.split(" ", 1)[0],)).observe(seconds)
 
 
-# Each histogram's children by their labels: labels() checks and looks them up at a cost
-# of several times the observation.
+# Each histogram's children by their labels: labels() checks the values and looks the child
+# up under a lock, once here for each set of labels rather than at every request.
 _children: dict[tuple, Histogram] = {}
 
 
