@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.utils.html import format_html_join
 
@@ -37,3 +39,26 @@ def links(objects) -> str:
 @register.filter
 def decade(year: int) -> int:
     return year - year % 10
+
+
+# Where a catalog id leads outside the site, by its prefix ("imdb:tt0113627"): the site's
+# name and the page's address, for ids of the expected form only.
+LINKS_OUT = {
+    "imdb": (
+        "IMDb",
+        (re.compile(r"tt\d{7,9}"), "https://www.imdb.com/title/{}/"),
+        (re.compile(r"nm\d{7,9}"), "https://www.imdb.com/name/{}/"),
+    ),
+    "wikidata": ("Wikidata", (re.compile(r"Q\d{1,10}"), "https://www.wikidata.org/wiki/{}")),
+}
+
+
+@register.filter
+def links_out(item) -> list[dict]:
+    """Pages about a film or a person elsewhere, from its catalog id: [{"name", "url"}]."""
+    prefix, _, identifier = (getattr(item, "external_id", "") or "").partition(":")
+    site, *forms = LINKS_OUT.get(prefix, ("",))
+    for pattern, url in forms:
+        if pattern.fullmatch(identifier):
+            return [{"name": site, "url": url.format(identifier)}]
+    return []

@@ -21,6 +21,7 @@ from recommendations.services import (
 )
 
 SIMILAR_ON_FILM_PAGE = 10
+CAST_SHOWN = 8
 
 
 def film_by_id(request, pk):
@@ -83,16 +84,22 @@ def film_detail(request, slug, pk):
 
 def _film_parts(request, film) -> dict:
     summary = film_summary(film)
+    cast = film.cast
     ctx = {
         "film": film,
         "summary": summary,
         "meta_description": meta_description(film.synopsis or summary),
+        # The first of the cast in sight, the others a click away: the similar films
+        # come before them.
+        "cast_first": cast[:CAST_SHOWN],
+        "cast_rest": cast[CAST_SHOWN:],
     }
     return {
         "summary": summary,
         "description": ctx["meta_description"],
         "meta": render_to_string("includes/film_meta.html", ctx, request),
-        "details": render_to_string("includes/film_details.html", ctx, request),
+        "facts": render_to_string("includes/film_facts.html", ctx, request),
+        "cast": render_to_string("includes/film_cast.html", ctx, request),
     }
 
 

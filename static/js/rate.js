@@ -4,7 +4,8 @@
   "use strict";
   const form = document.querySelector("form[data-rate-form]");
   if (!form || !window.fetch || !window.FormData) return;
-  const summary = document.querySelector("[data-rating-summary]");
+  // The rating at the top of the page and beside the form.
+  const summaries = document.querySelectorAll("[data-rating-summary]");
   const status = form.querySelector("[data-rate-status]");
   const legend = form.querySelector("[data-rate-legend]");
   const withdraw = form.querySelector("[data-rate-withdraw]");
@@ -34,7 +35,9 @@
           return;
         }
         // Rendered and escaped by the server (includes/rating_summary.html).
-        if (summary) summary.innerHTML = answer.rating_html;
+        summaries.forEach(function (summary) {
+          summary.innerHTML = answer.rating_html;
+        });
         status.textContent = answer.message;
         // Worded by the server, in the page's language.
         legend.textContent = answer.legend;

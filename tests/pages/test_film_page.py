@@ -96,7 +96,9 @@ def test_the_film_page_shows_the_film(client, vegas):
         "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis, "
         "released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
     )
-    assert text(find(doc, "section.rate"), "span.rating-text") == ("76% · 3.8/5 from 53 ratings")
+    assert (
+        text(find(doc, "header.film-header"), "span.rating-text") == "76% · 3.8/5 from 53 ratings"
+    )
     assert facts(find(doc, "section.facts")) == {
         "Duration": "1h52",
         "Released": "27 October 1995",
@@ -121,13 +123,53 @@ def test_the_film_page_shows_the_film(client, vegas):
     assert texts(find(doc, "article.film"), "p.source")[-1] == "Source: Wikidata"
 
 
+def test_the_film_and_its_similar_films_come_before_the_cast_and_the_forms(client, vegas):
+    films_by("Mike Figgis", 3)
+    build_all()
+
+    doc = page(client.get(vegas.get_absolute_url()))
+
+    sections = [section.get("class") for section in find_all(find(doc, "article.film"), "section")]
+    order = ["synopsis", "facts", "similar", "cast", "rate", "comments"]
+    assert [name for name in sections if name in order] == order
+
+
+def test_the_cast_shows_its_first_eight_and_the_others_a_click_away(client, db):
+    cast = [f"Actor {n}" for n in range(1, 12)]
+    film = make_film(title="Ensemble", cast=cast)
+
+    section = find(page(client.get(film.get_absolute_url())), "section.cast")
+
+    assert texts(find_all(section, "ul.cast-list")[0], "li") == cast[:8]
+    more = find(section, "details.full-cast")
+    assert text(more, "summary") == "3 more actors"
+    assert texts(find(more, "ul.cast-list"), "li") == cast[8:]
+
+
+@pytest.mark.parametrize(
+    ("external_id", "expected"),
+    [
+        ("imdb:tt0113627", [("IMDb", "https://www.imdb.com/title/tt0113627/")]),
+        ("wikidata:Q1056853", [("Wikidata", "https://www.wikidata.org/wiki/Q1056853")]),
+        ("imdb:not-an-id", []),
+        ("test:anything", []),
+    ],
+)
+def test_a_film_links_out_where_its_catalog_id_leads(client, db, external_id, expected):
+    film = make_film(title="Linked", external_id=external_id)
+
+    doc = page(client.get(film.get_absolute_url()))
+
+    assert [(text(a), a.get("href")) for a in find_all(doc, "p.links-out a")] == expected
+
+
 def test_one_rating_is_singular_and_no_rating_says_so(client, vegas):
     Film.objects.filter(pk=vegas.pk).update(rating_average=Decimal("4.25"), rating_count=1)
-    rated = find(page(client.get(vegas.get_absolute_url())), "section.rate")
+    rated = find(page(client.get(vegas.get_absolute_url())), "header.film-header")
     assert text(rated, "span.rating-text") == "85% · 4.2/5 from 1 rating"
 
     Film.objects.filter(pk=vegas.pk).update(rating_average=None, rating_count=0)
-    unrated = find(page(client.get(vegas.get_absolute_url())), "section.rate")
+    unrated = find(page(client.get(vegas.get_absolute_url())), "header.film-header")
     assert texts(unrated, "span.rating-text") == []
     assert "No ratings yet." in texts(unrated, "p")
 
@@ -156,7 +198,7 @@ def test_a_film_with_almost_nothing_shows_a_plain_page(client, db):
     assert text(doc, "p.summary") == "Untitled is a film."
     assert find_all(find(doc, "section.facts"), "dt") == []
     assert find_all(doc, "section.cast") == []
-    assert "No synopsis yet." in text(doc, "section.synopsis")
+    assert find_all(doc, "section.synopsis") == []  # no "No synopsis yet." to read past
     assert texts(find(doc, "article.film"), "p.source")[-1] == "Source: catalog import"
     assert "Similar films have not been computed for this film yet." in texts(
         find(doc, "section.similar"), "p"
