@@ -5,7 +5,7 @@
 """
 
 from django.utils import formats
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 # The adjective a genre takes before "film"; unknown genres are used as they are.
@@ -202,68 +202,64 @@ def similar_counts(film, record) -> str:
             )
     sentences[-1] += "."
 
-    sentences.append(
-        _set_sentence(
-            names=[g.name for g in film.all_genres],
-            sharing=record.genres_count,
-            same=record.same_genres_count,
-            none=_("It has no genres yet."),
-            one=lambda n: ngettext(
-                "%(count)s film shares its genre, %(names)s",
-                "%(count)s films share its genre, %(names)s",
-                n,
-            ),
-            several=lambda n: ngettext(
-                "%(count)s film shares at least one of its genres",
-                "%(count)s films share at least one of its genres",
-                n,
-            ),
-            only=lambda n: ngettext(
-                "%(count)s of them has no other genre.",
-                "%(count)s of them have no other genre.",
-                n,
-            ),
-            exactly=lambda n: ngettext(
-                "%(count)s of them has exactly the same %(n)s genres: %(names)s.",
-                "%(count)s of them have exactly the same %(n)s genres: %(names)s.",
-                n,
-            ),
-        )
+    genres = _set_sentence(
+        names=[str(g) for g in film.all_genres],
+        sharing=record.genres_count,
+        same=record.same_genres_count,
+        one=lambda n: ngettext(
+            "%(count)s film shares its genre, %(names)s",
+            "%(count)s films share its genre, %(names)s",
+            n,
+        ),
+        several=lambda n: ngettext(
+            "%(count)s film shares at least one of its genres",
+            "%(count)s films share at least one of its genres",
+            n,
+        ),
+        only=lambda n: ngettext(
+            "%(count)s of them has no other genre.",
+            "%(count)s of them have no other genre.",
+            n,
+        ),
+        exactly=lambda n: ngettext(
+            "%(count)s of them has exactly its %(n)s genres, %(names)s.",
+            "%(count)s of them have exactly its %(n)s genres, %(names)s.",
+            n,
+        ),
     )
-    sentences.append(
-        _set_sentence(
-            names=[t.name for t in film.all_themes],
-            sharing=record.themes_count,
-            same=record.same_themes_count,
-            none=_("This film has no themes yet."),
-            one=lambda n: ngettext(
-                "%(count)s film shares its theme, %(names)s",
-                "%(count)s films share its theme, %(names)s",
-                n,
-            ),
-            several=lambda n: ngettext(
-                "%(count)s film shares at least one of its themes",
-                "%(count)s films share at least one of its themes",
-                n,
-            ),
-            only=lambda n: ngettext(
-                "%(count)s of them has no other theme.",
-                "%(count)s of them have no other theme.",
-                n,
-            ),
-            exactly=lambda n: ngettext(
-                "%(count)s of them has exactly the same %(n)s themes: %(names)s.",
-                "%(count)s of them have exactly the same %(n)s themes: %(names)s.",
-                n,
-            ),
-        )
+    themes = _set_sentence(
+        names=[t.name for t in film.all_themes],
+        sharing=record.themes_count,
+        same=record.same_themes_count,
+        one=lambda n: ngettext(
+            "%(count)s film shares its theme, %(names)s",
+            "%(count)s films share its theme, %(names)s",
+            n,
+        ),
+        several=lambda n: ngettext(
+            "%(count)s film shares at least one of its themes",
+            "%(count)s films share at least one of its themes",
+            n,
+        ),
+        only=lambda n: ngettext(
+            "%(count)s of them has no other theme.",
+            "%(count)s of them have no other theme.",
+            n,
+        ),
+        exactly=lambda n: ngettext(
+            "%(count)s of them has exactly its %(n)s themes, %(names)s.",
+            "%(count)s of them have exactly its %(n)s themes, %(names)s.",
+            n,
+        ),
     )
+    sentences += [sentence for sentence in (genres, themes) if sentence]
     suggestions = record.suggestions_count
     if suggestions:
+        # Not "together": the films counted above overlap, and only the closest are kept.
         sentences.append(
             ngettext(
-                "Together that gives %(count)s suggestion.",
-                "Together that gives %(count)s suggestions.",
+                "The film that shares most with it is suggested.",
+                "The %(count)s films that share most with it are suggested.",
                 suggestions,
             )
             % {"count": _number(suggestions)}
@@ -273,37 +269,43 @@ def similar_counts(film, record) -> str:
     return " ".join(sentences)
 
 
-def _set_sentence(*, names, sharing, same, none, one, several, only, exactly) -> str:
+def _set_sentence(*, names, sharing, same, one, several, only, exactly) -> str:
+    """What the films share of the film's genres (or themes): nothing to say when it has
+    none, and nothing about exact matches when there are none."""
     if not names:
-        return none
+        return ""
     values = {"count": _number(sharing), "names": join_names(names), "n": len(names)}
     first = (one if len(names) == 1 else several)(sharing) % values
-    if not sharing:
+    if not sharing or not same:
         return first + "."
     values["count"] = _number(same)
-    if len(names) == 1:
-        return f"{first}; " + only(same) % values
-    return f"{first}; " + exactly(same) % values
+    second = (only if len(names) == 1 else exactly)(same) % values
+    # French puts a narrow no-break space before the semicolon.
+    return pgettext("two clauses of a sentence", "%(first)s; %(second)s") % {
+        "first": first,
+        "second": second,
+    }
 
 
 def _number(value: int) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
+# Exactly the film's genres (or themes), said apart from some of them in common.
 def SAME_GENRES(n):
-    return ngettext("Same genre: %(names)s", "Same genres: %(names)s", n)
+    return ngettext("Only its genre: %(names)s", "Exactly its genres: %(names)s", n)
 
 
 def SAME_THEMES(n):
-    return ngettext("Same theme: %(names)s", "Same themes: %(names)s", n)
+    return ngettext("Only its theme: %(names)s", "Exactly its themes: %(names)s", n)
 
 
 def SHARED_GENRES(n):
-    return ngettext("Shared genre: %(names)s", "%(count)s shared genres: %(names)s", n)
+    return ngettext("Genre in common: %(names)s", "Genres in common: %(names)s", n)
 
 
 def SHARED_THEMES(n):
-    return ngettext("Shared theme: %(names)s", "%(count)s shared themes: %(names)s", n)
+    return ngettext("Theme in common: %(names)s", "Themes in common: %(names)s", n)
 
 
 class ReasonPhrases:
@@ -323,7 +325,8 @@ class ReasonPhrases:
         self.people = {credit.person.id: credit.person.name for credit in film.all_credits}
         # The film's cast order: billing order, or its best-known actors first.
         self.cast_order = {credit.person.id: n for n, credit in enumerate(film.cast)}
-        self.genres = {g.id: g.name for g in film.all_genres}
+        # In the order of the film's details, which the phrases keep.
+        self.genres = {g.id: str(g) for g in film.all_genres}
         self.themes = {t.id: t.name for t in film.all_themes}
         self.people_labels = (
             ("directors", _("Same director: %(names)s"), _("Same directors: %(names)s")),
@@ -358,7 +361,8 @@ class ReasonPhrases:
             ("genres", self.genres, SAME_GENRES, SHARED_GENRES),
             ("themes", self.themes, SAME_THEMES, SHARED_THEMES),
         ):
-            ids = [i for i in suggestion_reasons.get(key, []) if i in names]
+            shared = set(suggestion_reasons.get(key, []))
+            ids = [i for i in names if i in shared]
             if not ids:
                 continue
             values = {"count": len(ids), "names": join_names([names[i] for i in ids])}

@@ -273,8 +273,8 @@ def test_the_script_is_answered_in_the_pages_language(client, ran):
     withdrawn = client.post(url, {"withdraw": "1"}, **json_vote).json()
 
     assert url.startswith("/fr/")
-    assert voted["legend"] == "Vous lui avez donné 1 étoile. Modifier votre note\u00a0:"
-    assert withdrawn["legend"] == "Votre note\u00a0:"
+    assert voted["legend"] == "Vous lui avez donné 1 étoile. Modifier votre note\u202f:"
+    assert withdrawn["legend"] == "Votre note\u202f:"
 
 
 def test_a_refused_vote_sent_by_the_script_is_answered_with_its_message(client, ran):

@@ -215,17 +215,16 @@ def test_it_shows_the_counts_and_the_ten_best_similar_films_with_why(client, veg
 
     assert text(similar, "p.counts") == (
         "0 other films share an actor with Leaving Las Vegas, and 15 share its director. "
-        "7 films share at least one of its genres; 0 of them have exactly the same 2 "
-        "genres: Drama and Romance. "
+        "7 films share at least one of its genres. "  # none with exactly its two: not said
         "0 films share its theme, Alcoholism. "
-        "Together that gives 15 suggestions."
+        "The 15 films that share most with it are suggested."
     )
     # The odd ones also share Drama, then the better rated first.
     ranked = others[1::2] + others[0::2]
     cards = find_all(similar, "article.film-card")
     assert card_titles(similar) == [f.title for f in ranked[:10]]
     assert [text(card, "p.why") for card in cards] == 7 * [
-        "Why: Same director: Mike Figgis · Shared genre: Drama"
+        "Why: Same director: Mike Figgis · Genre in common: Drama"
     ] + 3 * ["Why: Same director: Mike Figgis"]
     first = cards[0]
     assert find(find(first, "h3"), "a").get("href") == others[1].get_absolute_url()
@@ -401,7 +400,7 @@ def test_the_similar_page_lists_twenty_suggestions_a_page_in_order(client, vegas
     doc = page(client.get(similar_url(vegas)))
 
     assert text(doc, "h1") == "Films similar to Leaving Las Vegas"
-    assert text(doc, "p.counts").endswith("Together that gives 30 suggestions.")
+    assert text(doc, "p.counts").endswith("The 30 films that share most with it are suggested.")
     assert card_titles(doc) == [f.title for f in thirty[:20]]
     assert "30 of 30 suggestions." in texts(doc, "p")
     assert text(find(doc, "nav.pagination"), "span") == "Page 1 of 2"
@@ -578,12 +577,12 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
     assert facts(find(doc, "section.facts"))["Genres"] == "Giallo, Poliziesco"
     counts = text(find(doc, "section.similar"), "p.counts")
     assert (
-        "1 film shares at least one of its genres; 1 of them has exactly the same 2 genres: "
+        "1 film shares at least one of its genres; 1 of them has exactly its 2 genres, "
         "Giallo and Poliziesco." in counts
     )
-    assert counts.endswith("Together that gives 1 suggestion.")
+    assert counts.endswith("The film that shares most with it is suggested.")
     assert card_titles(doc) == [italian.title]
-    assert text(doc, "p.why") == "Why: Same genres: Giallo and Poliziesco"
+    assert text(doc, "p.why") == "Why: Exactly its genres: Giallo and Poliziesco"
 
 
 # Queries of the similar films page, whatever the number of suggestions:

@@ -214,12 +214,13 @@ def test_the_french_counts_sentence_treats_0_and_1_as_singular(db, count, expect
         assert sentence.endswith("Aucun n’est assez proche pour être suggéré.")
     elif count == 1:
         assert (
-            "1 film partage son thème, Alcoholism; 1 d’entre eux n’a pas d’autre thème." in sentence
+            "1 film partage son thème, Alcoholism ; 1 d’entre eux n’a pas d’autre thème."
+            in sentence
         )
-        assert sentence.endswith("Au total, cela donne 1 suggestion.")
+        assert sentence.endswith("Le film qui a le plus en commun avec lui est suggéré.")
     else:
         assert "2 films partagent au moins un de ses genres" in sentence
-        assert sentence.endswith("Au total, cela donne 2 suggestions.")
+        assert sentence.endswith("Les 2 films qui ont le plus en commun avec lui sont suggérés.")
 
 
 def test_the_french_counts_sentence_groups_thousands_the_french_way(db):

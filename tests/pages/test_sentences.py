@@ -271,10 +271,10 @@ def test_the_counts_sentence_gives_every_count_in_the_plural(db):
 
     assert similar_counts(counted_film(), counts) == (
         "12 other films share an actor with Leaving Las Vegas, and 3 share its director. "
-        "250 films share at least one of its genres; 4 of them have exactly the same 2 "
-        "genres: Drama and Romance. "
+        "250 films share at least one of its genres; 4 of them have exactly its 2 "
+        "genres, Drama and Romance. "
         "5 films share its theme, Alcoholism; 2 of them have no other theme. "
-        "Together that gives 9 suggestions."
+        "The 9 films that share most with it are suggested."
     )
 
 
@@ -285,10 +285,10 @@ def test_the_counts_sentence_gives_every_count_of_one_in_the_singular(db):
 
     assert similar_counts(counted_film(), counts) == (
         "1 other film shares an actor with Leaving Las Vegas, and 1 shares its director. "
-        "1 film shares at least one of its genres; 1 of them has exactly the same 2 "
-        "genres: Drama and Romance. "
+        "1 film shares at least one of its genres; 1 of them has exactly its 2 "
+        "genres, Drama and Romance. "
         "1 film shares its theme, Alcoholism; 1 of them has no other theme. "
-        "Together that gives 1 suggestion."
+        "The film that shares most with it is suggested."
     )
 
 
@@ -312,9 +312,8 @@ def test_one_genre_and_several_themes_read_the_other_way_round(db):
     assert similar_counts(film, counts) == (
         "2 other films share an actor with Leaving Las Vegas, and 1 shares its director. "
         "7 films share its genre, Drama; 1 of them has no other genre. "
-        "3 films share at least one of its themes; 0 of them have exactly the same 2 "
-        "themes: Alcoholism and Las Vegas. "
-        "Together that gives 2 suggestions."
+        "3 films share at least one of its themes. "  # none with exactly its two: not said
+        "The 2 films that share most with it are suggested."
     )
 
 
@@ -329,13 +328,16 @@ def test_several_directors_are_counted_as_one_of_its_directors(db):
     assert "and 4 share one of its directors." in similar_counts(film, record(directors=4))
 
 
-def test_a_film_without_themes_or_genres_says_so(db):
+def test_a_film_without_themes_or_genres_says_nothing_of_them(db):
+    # A catalog without themes would say "no themes yet" on every film.
     film = counted_film(genres=[], themes=[])
 
     sentence = similar_counts(film, record(actors=2, directors=1, suggestions=2))
 
-    assert "It has no genres yet. This film has no themes yet." in sentence
-    assert "None" not in sentence
+    assert sentence == (
+        "2 other films share an actor with Leaving Las Vegas, and 1 shares its director. "
+        "The 2 films that share most with it are suggested."
+    )
 
 
 def test_a_film_without_director_does_not_mention_one(db):
@@ -370,7 +372,7 @@ def test_large_counts_have_thousands_separators(db):
 
 def test_many_suggestions_have_a_thousands_separator(db):
     assert similar_counts(counted_film(), record(suggestions=1500)).endswith(
-        "Together that gives 1,500 suggestions."
+        "The 1,500 films that share most with it are suggested."
     )
 
 
@@ -456,27 +458,27 @@ def test_exactly_the_same_genres_are_called_the_same(figgis_film):
     shared = genre_ids(figgis_film, "Crime", "Drama", "Romance")
 
     assert reasons(figgis_film, {"genres": shared, "same_genres": True}) == [
-        "Same genres: Crime, Drama and Romance"
+        "Exactly its genres: Crime, Drama and Romance"
     ]
 
 
 def test_some_shared_genres_are_counted(figgis_film):
     assert reasons(figgis_film, {"genres": genre_ids(figgis_film, "Crime", "Drama")}) == [
-        "2 shared genres: Crime and Drama"
+        "Genres in common: Crime and Drama"
     ]
     assert reasons(figgis_film, {"genres": genre_ids(figgis_film, "Drama")}) == [
-        "Shared genre: Drama"
+        "Genre in common: Drama"
     ]
 
 
 def test_shared_themes_are_named_like_genres(figgis_film):
     assert reasons(figgis_film, {"themes": genre_ids(figgis_film, "Alcoholism")}) == [
-        "Shared theme: Alcoholism"
+        "Theme in common: Alcoholism"
     ]
     both = genre_ids(figgis_film, "Alcoholism", "Las Vegas")
-    assert reasons(figgis_film, {"themes": both}) == ["2 shared themes: Alcoholism and Las Vegas"]
+    assert reasons(figgis_film, {"themes": both}) == ["Themes in common: Alcoholism and Las Vegas"]
     assert reasons(figgis_film, {"themes": both, "same_themes": True}) == [
-        "Same themes: Alcoholism and Las Vegas"
+        "Exactly its themes: Alcoholism and Las Vegas"
     ]
 
 
@@ -496,8 +498,8 @@ def test_a_shared_series_comes_first_then_people_then_genres_and_themes(figgis_f
         "Same series: Las Vegas stories",
         "Same director: Mike Figgis",
         "Shared actor: Nicolas Cage",
-        "Shared genre: Drama",
-        "Shared theme: Alcoholism",
+        "Genre in common: Drama",
+        "Theme in common: Alcoholism",
     ]
 
 
@@ -511,11 +513,11 @@ def test_one_identical_genre_is_named_in_the_singular(db):
     film = film_with_relations(make_film(genres=["Drama"]).pk)
 
     drama = film.genres.get().id
-    assert reasons(film, {"genres": [drama], "same_genres": True}) == ["Same genre: Drama"]
+    assert reasons(film, {"genres": [drama], "same_genres": True}) == ["Only its genre: Drama"]
 
 
 def test_one_identical_theme_is_named_in_the_singular(db):
     film = film_with_relations(make_film(themes=["Revenge"]).pk)
 
     revenge = film.themes.get().id
-    assert reasons(film, {"themes": [revenge], "same_themes": True}) == ["Same theme: Revenge"]
+    assert reasons(film, {"themes": [revenge], "same_themes": True}) == ["Only its theme: Revenge"]

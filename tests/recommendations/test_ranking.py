@@ -323,6 +323,6 @@ def test_the_reasons_name_what_the_two_films_share(db):
         "Same writer: Mario Puzo",
         # In this film's billing order, leads first.
         "Shared actors: Al Pacino and Diane Keaton",
-        "Same genres: Crime and Drama",
-        "Shared theme: Mafia",
+        "Exactly its genres: Crime and Drama",
+        "Theme in common: Mafia",
     ]
