@@ -36,9 +36,10 @@ ids, billing order or audience ratings, so the catalog has none either.
   COUNTRY_ALIASES / LANGUAGE_ALIASES for the labels the resolver does not know or misreads.
   A label with no honest ISO code (a language family, an invented language, Kosovo) is
   dropped and counted in the summary printed to stderr.
-- rating: {"average": tomatoes.Rating / 2, "count": tomatoes.Reviews} when the rating is set
-  and the review count is above 0: the critics' average rating recorded in Wikidata (on 0-10),
-  halved to the site's 0-5 scale, with the number of critic reviews it averages.
+- rating: {"average": tomatoes.Rating / 2, "count": tomatoes.Reviews, "kind": "critics"} when
+  the rating is set and the review count is above 0: the critics' average rating recorded in
+  Wikidata (on 0-10), halved to the site's 0-5 scale, with the number of critic reviews it
+  averages.
 - source: "Wikidata".
 """
 
@@ -250,7 +251,7 @@ def critics_rating(row: sqlite3.Row) -> dict[str, Any] | None:
     average, count = row["critics_rating"], row["critics_reviews"]
     if average is None or not count or count <= 0:
         return None
-    return {"average": round(average / 2, 2), "count": count}
+    return {"average": round(average / 2, 2), "count": count, "kind": "critics"}
 
 
 def film_record(row: sqlite3.Row, unmapped: dict[str, Counter[str]]) -> dict[str, Any]:

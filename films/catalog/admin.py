@@ -119,6 +119,7 @@ class FilmAdmin(ShowsOnPages):
                 "fields": [
                     "catalog_rating_average",
                     "catalog_rating_count",
+                    "catalog_rating_kind",
                     "votes_count",
                     "votes_sum",
                     "rating_average",

@@ -279,6 +279,12 @@ class Film(models.Model):
         max_digits=3, decimal_places=2, null=True, blank=True
     )
     catalog_rating_count = models.PositiveIntegerField(default=0)
+    # Whose rating the catalog gives, so that the page can say it (empty: it does not say).
+    catalog_rating_kind = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("critics", "critics' reviews"), ("audience", "audience ratings")],
+    )
     votes_count = models.PositiveIntegerField(default=0)
     votes_sum = models.PositiveIntegerField(default=0)
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)

@@ -84,7 +84,13 @@ def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
         film = (
             Film.objects.select_for_update()
             .only(
-                "id", "catalog_rating_average", "catalog_rating_count", "votes_count", "votes_sum"
+                "id",
+                "source",
+                "catalog_rating_average",
+                "catalog_rating_count",
+                "catalog_rating_kind",
+                "votes_count",
+                "votes_sum",
             )
             .get(pk=film_id)
         )

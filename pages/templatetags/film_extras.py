@@ -1,13 +1,17 @@
 import re
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/rating.html")
-def rating(film) -> dict:
+def rating(film, with_count=True) -> dict:
     """A film's rating as a percentage and stars out of 5, with its vote count;
     nothing when nobody has rated it.
 
@@ -22,7 +26,58 @@ def rating(film) -> dict:
         # round() as before: floatformat alone would show 4.25 as 4.3, not 4.2.
         "average": round(average, 1),
         "count": film.rating_count,
+        "with_count": with_count,
     }
+
+
+@register.simple_tag
+def rating_sources(film) -> str:
+    """Whose rating it is, in words: "Critics' average in Wikidata, 53 reviews, and 3
+    votes on filmsite." The catalog's rating is not the site's visitors' own."""
+    parts = []
+    if film.catalog_rating_average is not None and film.catalog_rating_count:
+        count = film.catalog_rating_count
+        values = {"source": film.source or _("the catalog"), "count": intcomma(count)}
+        if film.catalog_rating_kind == "critics":
+            template = ngettext(
+                "critics' average in %(source)s, %(count)s review",
+                "critics' average in %(source)s, %(count)s reviews",
+                count,
+            )
+        elif film.catalog_rating_kind == "audience":
+            template = ngettext(
+                "audience average in %(source)s, %(count)s rating",
+                "audience average in %(source)s, %(count)s ratings",
+                count,
+            )
+        else:
+            template = ngettext(
+                "average in %(source)s, %(count)s rating",
+                "average in %(source)s, %(count)s ratings",
+                count,
+            )
+        parts.append(template % values)
+    if film.votes_count:
+        parts.append(
+            ngettext(
+                "%(count)s vote on filmsite",
+                "%(count)s votes on filmsite",
+                film.votes_count,
+            )
+            % {"count": intcomma(film.votes_count)}
+        )
+    if not parts:
+        return ""
+    sentence = (
+        parts[0]
+        if len(parts) == 1
+        else _("%(first)s, and %(second)s")
+        % {
+            "first": parts[0],
+            "second": parts[1],
+        }
+    )
+    return capfirst(sentence) + "."
 
 
 @register.filter

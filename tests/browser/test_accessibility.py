@@ -121,7 +121,7 @@ def test_ratings_read_as_text_to_screen_readers(page, catalog):
     tree = rating.aria_snapshot()
     # The stars are drawn by CSS and hidden; the figures are read out.
     assert "★" not in tree and "☆" not in tree
-    assert re.search(r"80% · 4\.0/5 from 3 ratings", tree), tree
+    assert re.search(r"80% · 4\.0/5", tree), tree
     if route_exists("films:rate"):
         stars = page.locator("section.rate").get_by_role("radio")
         expect(stars).to_have_count(5)

@@ -335,6 +335,15 @@ def test_it_stores_the_catalog_rating_and_the_combined_rating(import_lines):
     assert film.rating_rank == pytest.approx(498 / 130)
 
 
+@pytest.mark.parametrize("kind", ["critics", "audience", None])
+def test_it_keeps_whose_rating_the_catalog_gives(import_lines, kind):
+    rating = {"average": 3.9, "count": 120} | ({"kind": kind} if kind else {})
+
+    import_lines(film_line(1, rating=rating))
+
+    assert Film.objects.get().catalog_rating_kind == (kind or "")
+
+
 def test_it_combines_the_catalog_rating_with_the_site_votes(import_lines, film_factory):
     film_factory(external_id="test:film-1", votes_count=2, votes_sum=10)
 
@@ -591,6 +600,10 @@ BAD_LINES = {
     "rating above 5": (
         film_line(9, rating={"average": 6, "count": 3}),
         "field 'rating.average': must be from 0 to 5",
+    ),
+    "rating of an unknown kind": (
+        film_line(9, rating={"average": 4, "count": 3, "kind": "friends"}),
+        "field 'rating.kind': must be critics or audience, not 'friends'",
     ),
     "rating count beyond any database integer": (
         film_line(9, rating={"average": 4, "count": 10**12}),

@@ -64,7 +64,7 @@ def test_a_visitor_without_an_account_rates_a_film_and_sees_their_vote(client, r
     text = visible_text(page)
     assert "Thank you! You gave Ran 4 stars." in text
     assert "You gave it 4 stars. Change your rating:" in text
-    assert "80% · 4.0/5 from 1 rating" in text
+    assert "80% · 4.0/5 1 vote on filmsite." in text
     assert 'value="4" id="rate-stars-4" checked' in page.text
     assert "Withdraw my rating" in text
 
@@ -308,8 +308,7 @@ def test_the_page_combines_the_catalog_rating_with_the_votes(client, db):
     assert (film.catalog_rating_average, film.catalog_rating_count) == (Decimal("3.00"), 8)
     assert (film.votes_count, film.votes_sum) == (2, 10)
     text = visible_text(client.get(film.get_absolute_url()))
-    assert "68% · 3.4/5 from 10 ratings" in text
-    assert "From 8 ratings in the catalog and 2 votes on filmsite." in text
+    assert "68% · 3.4/5 Average in the catalog, 8 ratings, and 2 votes on filmsite." in text
 
 
 # --- Sorting by rating is weighted ------------------------------------------------------

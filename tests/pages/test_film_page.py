@@ -53,6 +53,9 @@ def vegas(db):
         synopsis="A suicidal alcoholic befriends a prostitute.\n\nThey go to Las Vegas.",
         synopsis_source="Wikipedia",
         source="Wikidata",
+        catalog_rating_average=Decimal("3.80"),
+        catalog_rating_count=53,
+        catalog_rating_kind="critics",
         rating_average=Decimal("3.80"),
         rating_count=53,
     )
@@ -96,9 +99,9 @@ def test_the_film_page_shows_the_film(client, vegas):
         "Leaving Las Vegas is a 1995 American romantic drama film directed by Mike Figgis, "
         "released on 27 October 1995, starring Nicolas Cage and Elisabeth Shue."
     )
-    assert (
-        text(find(doc, "header.film-header"), "span.rating-text") == "76% · 3.8/5 from 53 ratings"
-    )
+    header = find(doc, "header.film-header")
+    assert text(header, "span.rating-text") == "76% · 3.8/5"
+    assert text(header, "p.rating-sources") == "Critics' average in Wikidata, 53 reviews."
     assert facts(find(doc, "section.facts")) == {
         "Duration": "1h52",
         "Released": "27 October 1995",
@@ -164,9 +167,15 @@ def test_a_film_links_out_where_its_catalog_id_leads(client, db, external_id, ex
 
 
 def test_one_rating_is_singular_and_no_rating_says_so(client, vegas):
-    Film.objects.filter(pk=vegas.pk).update(rating_average=Decimal("4.25"), rating_count=1)
+    Film.objects.filter(pk=vegas.pk).update(
+        catalog_rating_average=Decimal("4.25"),
+        catalog_rating_count=1,
+        rating_average=Decimal("4.25"),
+        rating_count=1,
+    )
     rated = find(page(client.get(vegas.get_absolute_url())), "header.film-header")
-    assert text(rated, "span.rating-text") == "85% · 4.2/5 from 1 rating"
+    assert text(rated, "span.rating-text") == "85% · 4.2/5"
+    assert text(rated, "p.rating-sources") == "Critics' average in Wikidata, 1 review."
 
     Film.objects.filter(pk=vegas.pk).update(rating_average=None, rating_count=0)
     unrated = find(page(client.get(vegas.get_absolute_url())), "header.film-header")

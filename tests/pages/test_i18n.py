@@ -4,6 +4,7 @@ alternates in pages and sitemaps, dates, numbers and plurals in the visitor's la
 import datetime
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -259,3 +260,23 @@ def test_french_comment_dates(client, film):
 
     assert "1 février 2024" in response.content.decode()
     assert text(page(response), "h3.comment-count") == "1 commentaire"
+
+
+def test_the_rating_says_whose_it_is_in_french(client, db):
+    film = make_film(
+        title="Ran",
+        source="Wikidata",
+        catalog_rating_average=Decimal("4.00"),
+        catalog_rating_count=53,
+        catalog_rating_kind="critics",
+        votes_count=3,
+        votes_sum=12,
+        rating_average=Decimal("4.00"),
+        rating_count=56,
+    )
+
+    doc = page(client.get("/fr" + film.get_absolute_url()))
+
+    assert text(find(doc, "header.film-header"), "p.rating-sources") == (
+        "Moyenne des critiques dans Wikidata, 53 critiques, et 3 votes sur filmsite."
+    )

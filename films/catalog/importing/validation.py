@@ -81,6 +81,7 @@ class FilmRecord:
     synopsis_source: str = ""
     rating_average: Decimal | None = None
     rating_count: int = 0
+    rating_kind: str = ""
     source: str = ""
 
     def people(self):
@@ -276,10 +277,14 @@ def _release_date(line: _Line) -> tuple[datetime.date | None, str]:
     return date, precision[len(parts) - 1]
 
 
-def _rating(line: _Line) -> tuple[Decimal | None, int]:
+# Whose rating a catalog gives: critics' reviews or the audience's ratings (or unsaid).
+RATING_KINDS = ("critics", "audience")
+
+
+def _rating(line: _Line) -> tuple[Decimal | None, int, str]:
     value = line.data.get("rating")
     if value is None:
-        return None, 0
+        return None, 0, ""
     if not isinstance(value, dict):
         raise line.error("rating", f"must be an object, not {_json_type(value)}")
     average, count = value.get("average"), value.get("count", 0)
@@ -289,8 +294,11 @@ def _rating(line: _Line) -> tuple[Decimal | None, int]:
         raise line.error("rating.average", f"must be from 0 to 5, not {average}")
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_COUNT:
         raise line.error("rating.count", f"must be a whole number from 0 to {MAX_COUNT}")
+    kind = value.get("kind", "")
+    if kind not in ("", *RATING_KINDS):
+        raise line.error("rating.kind", f"must be {' or '.join(RATING_KINDS)}, not {kind!r}")
     try:
-        return Decimal(str(average)).quantize(Decimal("0.01")), count
+        return Decimal(str(average)).quantize(Decimal("0.01")), count, kind
     except InvalidOperation:
         raise line.error("rating.average", "must be a number from 0 to 5") from None
 
@@ -323,7 +331,7 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
     in_order = data.get("cast_in_billing_order", True)
     if not isinstance(in_order, bool):
         raise line.error("cast_in_billing_order", "must be true or false")
-    rating_average, rating_count = _rating(line)
+    rating_average, rating_count, rating_kind = _rating(line)
 
     record = FilmRecord(
         line_number=line_number,
@@ -348,6 +356,7 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
         synopsis_source=line.text("synopsis_source", max_length=200),
         rating_average=rating_average,
         rating_count=rating_count if rating_average is not None else 0,
+        rating_kind=rating_kind,
         source=line.text("source", max_length=100),
     )
     _link_bare_names_to_ids(record)

@@ -61,6 +61,7 @@ FILM_FIELDS = [
     "synopsis_source",
     "catalog_rating_average",
     "catalog_rating_count",
+    "catalog_rating_kind",
     "rating_average",
     "rating_count",
     "rating_rank",
@@ -435,6 +436,7 @@ def _fill_film(film: Film, record: FilmRecord) -> None:
     film.synopsis_source = record.synopsis_source
     film.catalog_rating_average = record.rating_average
     film.catalog_rating_count = record.rating_count
+    film.catalog_rating_kind = record.rating_kind
     film.set_search_fields()
     apply_combined_rating(film)
 
