@@ -83,7 +83,8 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_catalog(tmp_path, redis_url):
         films=40,
         seed=2,
         database_url=f"postgres://{login}@{server}/{name}",
-        duration=2,
+        # Room for a tiny catalog's 36 first visits of each kind on a busy machine.
+        duration=4,
         connections=2,
         workers=1,
         reimport=True,
