@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 
 from caching import fragments, whole_pages
 from caching.fragments import fragment_key
-from films.catalog.models import Credit, Person
+from films.catalog.models import Credit, Film, Person
+from pages.cards import add_card_bodies
 
 COLLABORATORS_SHOWN = 12
+BEST_KNOWN_SHOWN = 4
 
 
 @whole_pages.cached_catalog_page
@@ -36,12 +38,24 @@ def _person_context(person) -> dict:
     credits = list(
         Credit.objects.filter(person=person)
         .select_related("film")
-        .only("film_id", "role", "character", "film__title", "film__slug", "film__year")
-        .order_by(F("film__year").asc(nulls_last=True), "film__title", "film_id")
+        .only(
+            "film_id",
+            "role",
+            "character",
+            "film__title",
+            "film__slug",
+            "film__year",
+            "film__rating_average",
+            "film__rating_count",
+        )
+        # Newest first, as film sites list a career; films of no known year last.
+        .order_by(F("film__year").desc(nulls_last=True), "film__title", "film_id")
     )
     by_role = {role: [c for c in credits if c.role == role] for role in Credit.Role.values}
-    film_ids = {c.film_id for c in credits}
-    collaborators = _most_frequent_collaborators(person, film_ids)
+    films = {c.film_id: c.film for c in credits}
+    collaborators = _most_frequent_collaborators(person, set(films))
+    years = [film.year for film in films.values() if film.year]
+    rated = [film for film in films.values() if film.rating_count and film.rating_average]
     return {
         "person": person,
         "directed": by_role[Credit.Role.DIRECTOR],
@@ -52,9 +66,30 @@ def _person_context(person) -> dict:
             ("acted", _("Films acted in"), by_role[Credit.Role.ACTOR]),
             ("written", _("Films written"), by_role[Credit.Role.WRITER]),
         ],
-        "film_total": len(film_ids),
+        "film_total": len(films),
+        "first_year": min(years, default=None),
+        "last_year": max(years, default=None),
+        "best_known": _best_known(rated),
+        "rated_count": len(rated),
+        "average_rating": (
+            sum(film.rating_average for film in rated) / len(rated) if rated else None
+        ),
         "collaborators": collaborators,
     }
+
+
+def _best_known(rated) -> list[Film]:
+    """Their films with the most ratings, the best rated first among equals: the ones
+    people know them for. Read whole, for their cards."""
+    ids = [
+        film.pk for film in sorted(rated, key=lambda f: (-f.rating_count, -f.rating_average, f.pk))
+    ][:BEST_KNOWN_SHOWN]
+    if len(ids) < 2:
+        return []  # one film is not a choice; the filmography says it
+    films = Film.objects.in_bulk(ids)
+    best = [films[pk] for pk in ids]
+    add_card_bodies(best)
+    return best
 
 
 def _most_frequent_collaborators(person, film_ids) -> list[dict]:

@@ -1,11 +1,13 @@
 """A person's page: their films by role in year order, and who they worked with most."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from films.catalog.models import Credit, Film, Person
 from tests.conftest import make_film, make_person
-from tests.html import find, find_all, links, page, text, texts
+from tests.html import card_titles, find, find_all, links, page, text, texts
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -56,7 +58,7 @@ def eastwood(db) -> Person:
     return Person.objects.get(name="Clint Eastwood")
 
 
-def test_the_person_page_shows_the_films_directed_and_acted_in_in_year_order(client, eastwood):
+def test_the_person_page_shows_the_films_directed_and_acted_in_newest_first(client, eastwood):
     doc = page(client.get(eastwood.get_absolute_url()))
 
     assert text(doc, "h1") == "Clint Eastwood"
@@ -64,16 +66,16 @@ def test_the_person_page_shows_the_films_directed_and_acted_in_in_year_order(cli
     assert text(doc, "p.lead") == ("5 films in the catalog: 3 directed, 4 as an actor.")
     assert text(doc, "h2#directed-heading") == "Films directed (3)"
     assert filmography(doc, "directed-heading") == [
-        "1992 Unforgiven",
-        "2004 Million Dollar Baby",
         "2008 Gran Torino",
+        "2004 Million Dollar Baby",
+        "1992 Unforgiven",
     ]
     assert text(doc, "h2#acted-heading") == "Films acted in (4)"
     assert filmography(doc, "acted-heading") == [
-        "1966 The Good, the Bad and the Ugly as Blondie",
-        "1992 Unforgiven as William Munny",
         "2008 Gran Torino as Walt Kowalski",
-        "— The Untitled Project",
+        "1992 Unforgiven as William Munny",
+        "1966 The Good, the Bad and the Ugly as Blondie",
+        "— The Untitled Project",  # no known year: last
     ]
     assert find_all(doc, 'section[aria-labelledby="written-heading"]') == []
 
@@ -100,12 +102,12 @@ def test_a_writer_page_lists_the_films_written(client, db):
     doc = page(client.get(sciamma.get_absolute_url()))
 
     assert text(doc, "p.lead") == "3 films in the catalog: 2 directed, 3 written."
-    assert filmography(doc, "directed-heading") == ["2007 Water Lilies", "2011 Tomboy"]
+    assert filmography(doc, "directed-heading") == ["2011 Tomboy", "2007 Water Lilies"]
     assert text(doc, "h2#written-heading") == "Films written (3)"
     assert filmography(doc, "written-heading") == [
-        "2007 Water Lilies",
-        "2011 Tomboy",
         "2016 My Life as a Zucchini",
+        "2011 Tomboy",
+        "2007 Water Lilies",
     ]
     assert find_all(doc, 'section[aria-labelledby="acted-heading"]') == []
 
@@ -114,7 +116,7 @@ def test_each_film_listed_links_to_its_page(client, eastwood):
     doc = page(client.get(eastwood.get_absolute_url()))
 
     unforgiven = Film.objects.get(title="Unforgiven")
-    assert links(doc, 'section[aria-labelledby="directed-heading"]')[0] == (
+    assert links(doc, 'section[aria-labelledby="directed-heading"]')[-1] == (
         "Unforgiven",
         unforgiven.get_absolute_url(),
     )
@@ -154,6 +156,37 @@ def test_only_the_twelve_most_frequent_collaborators_are_shown(client, db):
     ]
 
 
+def test_the_page_says_the_span_of_years_and_how_their_films_are_rated(client, db):
+    for title, year, average, count in [
+        ("Early", 1962, "2.00", 10),
+        ("Classic", 1975, "4.50", 900),
+        ("Late", 2001, "3.50", 300),
+        ("Unrated", 1980, None, 0),
+    ]:
+        rated = {"rating_average": average and Decimal(average), "rating_count": count}
+        make_film(title=title, year=year, directors=["Ann Auteur"], **rated)
+    person = Person.objects.get(name="Ann Auteur")
+
+    doc = page(client.get(person.get_absolute_url()))
+
+    # (2.0 + 4.5 + 3.5) / 3 = 3.33: 67%.
+    assert text(doc, "p.career") == (
+        "Films from 1962 to 2001. The 3 rated ones average 67% (3.3/5)."
+    )
+    best = find(doc, 'section[aria-labelledby="best-known-heading"]')
+    assert card_titles(best) == ["Classic (1975)", "Late (2001)", "Early (1962)"]
+
+
+def test_a_person_links_out_where_their_catalog_id_leads(client, db):
+    make_film(title="Heat", directors=["Michael Mann"])
+    Person.objects.filter(name="Michael Mann").update(external_id="imdb:nm0000520")
+    person = Person.objects.get(name="Michael Mann")
+
+    doc = page(client.get(person.get_absolute_url()))
+
+    assert links(doc, "p.links-out") == [("IMDb", "https://www.imdb.com/name/nm0000520/")]
+
+
 def test_someone_with_no_film_has_a_page_that_says_so(client, db):
     nobody = make_person("Nobody Yet")
 
@@ -191,7 +224,7 @@ def test_a_name_in_another_script_has_a_page(client, db):
 
 
 @pytest.mark.parametrize("films", [3, 30])
-def test_the_person_page_makes_five_queries_however_many_films_then_two(
+def test_the_person_page_makes_seven_queries_however_many_films_then_two(
     client, db, django_assert_num_queries, films
 ):
     for i in range(films):
@@ -202,13 +235,15 @@ def test_the_person_page_makes_five_queries_however_many_films_then_two(
             writers=["Prolific Person", f"Writer {i}"],
             cast=["Prolific Person", f"Actor {i}", "Regular Actor"],
             genres=["Drama"],
+            rating_average=Decimal("3.50"),
+            rating_count=10 + i,
         )
     person = Person.objects.get(name="Prolific Person")
 
     # The person; the number and last update of their films (the cache key); their
     # credits with the films; the films shared per collaborator; the names of those who
-    # make the list.
-    with django_assert_num_queries(5):
+    # make the list; the films they are best known for, and their cards' facts.
+    with django_assert_num_queries(7):
         first = client.get(person.get_absolute_url())
     # Then from the cache, the same page.
     with django_assert_num_queries(2):
@@ -250,4 +285,24 @@ def test_a_cached_person_page_shows_a_renamed_film_and_a_new_film_at_once(client
     make_film(title="Another One", year=1991, directors=["Prolific Person"])
     doc = page(client.get(person.get_absolute_url()))
     assert text(doc, "h2#directed-heading") == "Films directed (2)"
-    assert "Another One" in filmography(doc, "directed-heading")[1]
+    assert "Another One" in filmography(doc, "directed-heading")[0]
+
+
+def test_the_span_and_average_read_in_french(client, db):
+    for year, average in [(1962, "2.00"), (2001, "4.00")]:
+        make_film(
+            title=f"Film {year}",
+            year=year,
+            directors=["Ann Auteur"],
+            rating_average=Decimal(average),
+            rating_count=10,
+        )
+    person = Person.objects.get(name="Ann Auteur")
+
+    response = client.get("/fr" + person.get_absolute_url())
+
+    # text() reads every space as a plain one; the page has a narrow no-break one.
+    assert text(page(response), "p.career") == (
+        "Des films de 1962 à 2001. Les 2 films notés ont une moyenne de 60 % (3,0/5)."
+    )
+    assert "60\u202f% (3,0/5)" in response.content.decode()
