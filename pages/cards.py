@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
 
 from caching import fragments
-from films.catalog.codes import translate_country_name
+from films.catalog.codes import translate_country_name, translate_genre_name
 from films.catalog.models import (
     LEAD_ACTORS,
     Country,
@@ -50,6 +50,7 @@ class CardFacts:
     directors: list[CardLink] = field(default_factory=list)
     lead_actors: list[CardLink] = field(default_factory=list)
     genres: list[CardLink] = field(default_factory=list)
+    genre_names: list[str] = field(default_factory=list)  # as the catalog names them
     themes: list[CardLink] = field(default_factory=list)
     countries: list[CardLink] = field(default_factory=list)
 
@@ -78,7 +79,8 @@ def card_facts(films: list[Film], language: str) -> dict[int, CardFacts]:
             link = CardLink(person_url(key, person_id), name)
             actors[film_id].append(((film_count, name), link))
         elif kind == GENRE_ROW:
-            card.genres.append(CardLink(genre_url(key), name))
+            card.genre_names.append(name)
+            card.genres.append(CardLink(genre_url(key), translate_genre_name(name, language)))
         elif kind == THEME_ROW:
             card.themes.append(CardLink(theme_url(key), name))
         elif kind == COUNTRY_ROW:
@@ -209,7 +211,7 @@ def add_card_bodies(films) -> None:
                     "film": film,
                     "facts": facts[film.pk],
                     "labels": labels,
-                    "tile": tile_colour([genre.name for genre in facts[film.pk].genres]),
+                    "tile": tile_colour(facts[film.pk].genre_names),
                 },
             )
             for film in missing

@@ -424,15 +424,21 @@ def _french_date(film) -> str:
     return f"sorti le {day} " + formats.date_format(date, "F Y")
 
 
+def _in_a_french_sentence(genre) -> str:
+    name = str(genre)
+    return name[:1].lower() + name[1:] if name != genre.name else name
+
+
 def _film_summary_fr(film) -> str:
-    """ "Leaving Las Vegas est un film américain de 1995, de genres Drama et Romance,
+    """ "Leaving Las Vegas est un film américain de 1995, de genres drame et romance,
     réalisé par Mike Figgis, sorti le 27 octobre 1995, avec Nicolas Cage et Elisabeth Shue."
 
-    Genre names stay as the catalog gives them, like every other piece of data."""
+    Genres in French where the site knows their French name, in lower case as in a French
+    sentence; the others as the catalog gives them."""
     adjective, origin = _french_nationality(list(film.all_countries))
     words = ["un film", adjective, f"de {film.year}" if film.year else "", origin]
     sentence = f"{film.title} est " + " ".join(w for w in words if w)
-    genres = [g.name for g in film.all_genres]
+    genres = [_in_a_french_sentence(g) for g in film.all_genres]
     if genres:
         label = "de genre" if len(genres) == 1 else "de genres"
         sentence += f", {label} {join_names(genres)}"

@@ -195,6 +195,44 @@ def translate_country_name(name: str, language: str) -> str:
     return _translations("iso3166-1", language).gettext(name)
 
 
+# French names of the genres catalogs use: IMDb's vocabulary (the demo catalog's) and
+# Wikidata's labels of the same genres. Keys in lower case.
+FRENCH_GENRE_NAMES = {
+    "action": "Action", "action film": "Film d’action",
+    "adventure": "Aventure", "adventure film": "Film d’aventure",
+    "animation": "Animation", "animated film": "Film d’animation",
+    "biography": "Biographie", "biographical film": "Film biographique",
+    "comedy": "Comédie", "comedy film": "Comédie",
+    "crime": "Policier", "crime film": "Film policier",
+    "documentary": "Documentaire", "documentary film": "Film documentaire",
+    "drama": "Drame", "drama film": "Drame",
+    "family": "Famille", "family film": "Film familial",
+    "fantasy": "Fantastique", "fantasy film": "Film de fantasy",
+    "film-noir": "Film noir", "film noir": "Film noir",
+    "history": "Histoire", "historical film": "Film historique",
+    "horror": "Épouvante", "horror film": "Film d’horreur",
+    "music": "Musique", "music film": "Film musical",
+    "musical": "Comédie musicale", "musical film": "Film musical",
+    "mystery": "Mystère", "mystery film": "Film à énigme",
+    "romance": "Romance", "romance film": "Film romantique",
+    "sci-fi": "Science-fiction", "science fiction film": "Film de science-fiction",
+    "science fiction": "Science-fiction",
+    "short": "Court métrage", "short film": "Court métrage",
+    "sport": "Sport", "sports film": "Film de sport",
+    "thriller": "Thriller", "thriller film": "Thriller",
+    "war": "Guerre", "war film": "Film de guerre",
+    "western": "Western", "western film": "Western",
+}  # fmt: skip
+
+
+def translate_genre_name(name: str, language: str) -> str:
+    """A genre's name in a site language ("Drama" -> "Drame" in French); a genre the table
+    does not know keeps the catalog's name."""
+    if language.startswith("fr"):
+        return FRENCH_GENRE_NAMES.get(name.lower(), name)
+    return name
+
+
 def translate_language_name(name: str, language: str) -> str:
     if language.startswith("en"):
         return name

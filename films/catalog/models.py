@@ -13,7 +13,11 @@ from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
-from films.catalog.codes import translate_country_name, translate_language_name
+from films.catalog.codes import (
+    translate_country_name,
+    translate_genre_name,
+    translate_language_name,
+)
 from films.catalog.importing.lock import import_running
 from films.catalog.text import searchable
 
@@ -92,7 +96,8 @@ class Genre(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        # In the visitor's language: "Drame" on French pages.
+        return translate_genre_name(self.name, get_language() or "en")
 
     def get_absolute_url(self):
         return page_url("films:genre", slug=self.slug)

@@ -49,7 +49,7 @@ def genre_detail(request, slug):
     return _film_list(
         request,
         genre.films.all(),
-        title=_("%(genre)s films") % {"genre": genre.name},
+        title=_("%(genre)s films") % {"genre": genre},
         canonical_path=genre.get_absolute_url(),
         kind="genre",
     )

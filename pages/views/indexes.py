@@ -39,12 +39,13 @@ def _index(request, *, title, lead, items, canonical_path, page=None):
 
 @whole_pages.cached_catalog_page
 def genre_index(request):
-    genres = _with_films(Genre.objects.all()).order_by("name")
+    # By their name in the page's language, as the countries.
+    genres = sorted(_with_films(Genre.objects.all()), key=lambda g: searchable(str(g)))
     return _index(
         request,
         title=_("Genres"),
         lead=_("Every genre of the catalog, with its number of films."),
-        items=[(g.name, g.get_absolute_url(), g.film_count) for g in genres],
+        items=[(str(g), g.get_absolute_url(), g.film_count) for g in genres],
         canonical_path=reverse("films:genres"),
     )
 

@@ -88,7 +88,7 @@ def test_the_french_film_page_is_in_french(client, film):
 
     assert Links.of(html).lang == "fr"
     assert (
-        "Leaving Las Vegas est un film franco-américain de 1995, de genre Drama, "
+        "Leaving Las Vegas est un film franco-américain de 1995, de genre drame, "
         "réalisé par Mike Figgis, sorti le 7 novembre 1995, avec Nicolas Cage et "
         "Elisabeth Shue." in html
     )
@@ -280,3 +280,15 @@ def test_the_rating_says_whose_it_is_in_french(client, db):
     assert text(find(doc, "header.film-header"), "p.rating-sources") == (
         "Moyenne des critiques dans Wikidata, 53 critiques, et 3 votes sur filmsite."
     )
+
+
+def test_genres_are_named_in_french_on_french_pages(client, db):
+    make_film(title="Amélie", year=2001, genres=["Comedy", "Romance", "Giallo"])
+
+    doc = page(client.get("/fr/genres/"))
+
+    # Sorted by their French names; a genre the site cannot translate keeps its own.
+    assert [text(a) for a in find_all(doc, "ul.facet-list a")] == ["Comédie", "Giallo", "Romance"]
+    card = find(page(client.get("/fr/browse/")), "article.film-card")
+    assert "Comédie, Giallo, Romance" in text(card, "dl.card-facts")
+    assert find(card, ".tile").get("class") == "tile tile-rose"  # its colour, whatever the language
