@@ -122,7 +122,7 @@ def test_a_visitor_opens_a_person_and_a_genre_from_a_film(page, catalog, javascr
     expect(heading(page)).to_have_text("Mike Figgis")
     directed = page.get_by_role("region", name=re.compile("^Films directed"))
     expect(directed.get_by_role("link")).to_have_text(
-        ["Mr. Jones", "Leaving Las Vegas", "One Night Stand", "Timecode"]
+        ["Timecode", "One Night Stand", "Leaving Las Vegas", "Mr. Jones"]  # newest first
     )
 
     page.go_back()

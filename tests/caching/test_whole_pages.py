@@ -107,7 +107,7 @@ def test_a_vote_shows_at_once_to_the_voter_and_to_everyone_else(client, figgis):
 
     assert "You gave it 5 stars" in visible_text(visit(voter, url)[0])
     page = visible_text(visit(client, url)[0])
-    assert "from 1 rating" in page and "You gave it" not in page
+    assert "1 vote on filmsite." in page and "You gave it" not in page
 
 
 def test_a_vote_on_a_suggested_film_shows_on_the_page_suggesting_it(client, figgis):
