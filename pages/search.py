@@ -68,13 +68,24 @@ def _ranked(
     return found
 
 
+# Leading articles a title may have that a visitor leaves out: "dark knight" is The Dark
+# Knight exactly, before Batman: The Dark Knight Returns. Folded, as titles are stored.
+LEADING_ARTICLES = (
+    "the", "a", "an", "le", "la", "les", "l", "un", "une", "der", "die", "das", "el", "los",
+    "las", "il", "lo", "gli",
+)  # fmt: skip
+
+
 def _matching(queryset: QuerySet, fields: list[str], query: str, popularity: str) -> QuerySet:
     """Every match, ranked level by level across the fields: an exact original title
-    beats a prefix of a title."""
+    beats a prefix of a title, and so does a title that is the query after a leading
+    article."""
+    with_articles = [f"{article} {query}" for article in LEADING_ARTICLES]
     rank_cases = [When(**{field: query}, then=Value(0)) for field in fields]
-    rank_cases += [When(**{f"{field}__startswith": query}, then=Value(1)) for field in fields]
-    rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(2)) for field in fields]
-    rank = Case(*rank_cases, default=Value(3), output_field=IntegerField())
+    rank_cases += [When(**{f"{field}__in": with_articles}, then=Value(1)) for field in fields]
+    rank_cases += [When(**{f"{field}__startswith": query}, then=Value(2)) for field in fields]
+    rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(3)) for field in fields]
+    rank = Case(*rank_cases, default=Value(4), output_field=IntegerField())
     return (
         queryset.filter(_matches(fields, query))
         .annotate(match_rank=rank)
@@ -104,9 +115,17 @@ def _starting_with(queryset: QuerySet, fields: list[str], query: str, popularity
     popularity and the id too (migration 0006): PostgreSQL reads no row but the few shown.
     """
     model = queryset.model
+    with_articles = [f"{article} {query}" for article in LEADING_ARTICLES]
+    exact = Case(
+        *[When(**{field: query}, then=Value(0)) for field in fields],
+        *[When(**{f"{field}__in": with_articles}, then=Value(1)) for field in fields],
+        default=Value(2),
+    )
     per_field = [
-        model.objects.filter(**{f"{field}__startswith": query})
-        .annotate(exact=Case(When(**{field: query}, then=Value(0)), default=Value(1)))
+        model.objects.filter(
+            Q(**{f"{field}__startswith": query}) | Q(**{f"{field}__in": with_articles})
+        )
+        .annotate(exact=exact)
         .order_by()  # not by title: the index has none
         .values_list("id", "exact", popularity)
         for field in fields

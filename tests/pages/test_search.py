@@ -107,9 +107,9 @@ def test_films_rank_exact_then_prefix_then_word_then_partial_matches_then_most_r
     assert film_results(search(client, "heat")) == [
         "Heat (1995)",
         "Heat (1986)",
+        "The Heat (2013)",  # the query after a leading article: exact but for it
         "Heatwave (1983)",
         "Heat Wave (1990)",
-        "The Heat (2013)",
         "Wheat (2010)",
     ]
 
@@ -154,16 +154,19 @@ def test_when_enough_titles_start_with_the_query_the_best_known_of_them_come_fir
     for i in range(1, 13):
         make_film(title=f"Night Shift {i:02d}", year=2000, rating_count=100 - i)
     make_film(title="Night", year=1990, rating_count=1)  # exact: first, however little rated
+    make_film(title="The Night", year=2020, rating_count=2)  # exact after its article: next
     make_film(title="La Nuit", original_title="Night Train", year=1995, rating_count=1000)
     make_film(title="The Night Of", year=2016, rating_count=99999)  # a word: after them all
     make_film(title="Knightfall", year=2010, rating_count=99999)  # inside a word
 
     assert film_results(search(client, "night")) == [
         "Night (1990)",
+        "The Night (2020)",
         "La Nuit (1995)",
-        *(f"Night Shift {i:02d} (2000)" for i in range(1, 9)),
+        *(f"Night Shift {i:02d} (2000)" for i in range(1, 8)),
     ]
     assert card_titles(search(client, "night", type="films"))[10:] == [
+        "Night Shift 08 (2000)",
         "Night Shift 09 (2000)",
         "Night Shift 10 (2000)",
         "Night Shift 11 (2000)",
@@ -171,6 +174,15 @@ def test_when_enough_titles_start_with_the_query_the_best_known_of_them_come_fir
         "The Night Of (2016)",
         "Knightfall (2010)",
     ]
+
+
+def test_a_title_that_is_the_query_after_an_article_comes_before_longer_ones(client, db):
+    make_film(title="Batman: The Dark Knight Returns, Part 1", year=2012, rating_count=6)
+    make_film(title="The Dark Knight Rises", year=2012, rating_count=376)
+    make_film(title="The Dark Knight", year=2008, rating_count=0)  # no rating in the catalog
+
+    assert film_results(search(client, "dark knight"))[0] == "The Dark Knight (2008)"
+    assert card_titles(search(client, "dark knight", type="films"))[0] == "The Dark Knight (2008)"
 
 
 def test_up_to_three_letters_only_find_the_start_of_a_word(client, db):
