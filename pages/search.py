@@ -116,23 +116,25 @@ def _starting_with(queryset: QuerySet, fields: list[str], query: str, popularity
     """
     model = queryset.model
     with_articles = [f"{article} {query}" for article in LEADING_ARTICLES]
-    exact = Case(
-        *[When(**{field: query}, then=Value(0)) for field in fields],
-        *[When(**{f"{field}__in": with_articles}, then=Value(1)) for field in fields],
-        default=Value(2),
-    )
-    per_field = [
-        model.objects.filter(
-            Q(**{f"{field}__startswith": query}) | Q(**{f"{field}__in": with_articles})
+    branches = []
+    for field in fields:
+        # Two branches, not one OR: each reads its index alone, the prefix one without
+        # reading a row.
+        branches.append(
+            model.objects.filter(**{f"{field}__startswith": query})
+            .annotate(exact=Case(When(**{field: query}, then=Value(0)), default=Value(2)))
+            .order_by()  # not by title: the index has none
+            .values_list("id", "exact", popularity)
         )
-        .annotate(exact=exact)
-        .order_by()  # not by title: the index has none
-        .values_list("id", "exact", popularity)
-        for field in fields
-    ]
-    best = per_field[0].union(*per_field[1:], all=True) if len(fields) > 1 else per_field[0]
+        branches.append(
+            model.objects.filter(**{f"{field}__in": with_articles})
+            .annotate(exact=Value(1))
+            .order_by()
+            .values_list("id", "exact", popularity)
+        )
+    best = branches[0].union(*branches[1:], all=True)
     best = best.order_by("exact", f"-{popularity}", "id")
-    ids = list(dict.fromkeys(pk for pk, _, _ in best[: first * len(fields)]))[:first]
+    ids = list(dict.fromkeys(pk for pk, _, _ in best[: first * len(branches)]))[:first]
     if len(ids) < first:
         return []
     by_id = queryset.in_bulk(ids)
