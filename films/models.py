@@ -2,6 +2,7 @@
 films/catalog/models.py, the visitors' ratings and comments in films/community/models.py."""
 
 from films.catalog.models import (  # noqa: F401
+    CatalogImport,
     Country,
     Credit,
     DeferredIndex,
