@@ -189,6 +189,7 @@ CARD_LABELS = {
     "genres": gettext_lazy("Genres"),
     "themes": gettext_lazy("Themes"),
     "actors": gettext_lazy("Actors"),
+    "original": gettext_lazy("Original title:"),
 }
 
 

@@ -116,3 +116,14 @@ def test_a_genre_no_word_names_always_gets_the_same_colour(client, db):
 
     assert len({tile.get("class") for tile in tiles}) == 1
     assert tiles[0].get("class") != "tile tile-plain"
+
+
+def test_a_card_gives_the_original_title_when_it_differs(client, db):
+    make_film(title="Hate", original_title="La Haine", genres=["Drama"])
+    make_film(title="Heat", original_title="Heat", genres=["Drama"])
+
+    cards = find_all(page(client.get("/search/?q=haine&type=films")), "article.film-card")
+
+    assert [texts(card, "p.card-original") for card in cards] == [["Original title: La Haine"]]
+    heat = find(page(client.get("/search/?q=heat&type=films")), "article.film-card")
+    assert texts(heat, "p.card-original") == []
