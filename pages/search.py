@@ -5,15 +5,18 @@ accents everywhere. Results rank exact matches, then prefix matches, then matche
 whole word, then any other match; the better known come first within each rank (more
 ratings for films, more films for people).
 
-On PostgreSQL, when nothing contains every word of the query, trigram word similarity
-(pg_trgm, GIN indexes made by migration 0003) finds near spellings: "nicholas cage" finds
-Nicolas Cage. Elsewhere only the exact, prefix and partial matches are found.
+When nothing contains every word of the query, near spellings are found: "nicholas cage"
+finds Nicolas Cage, "godfathr" The Godfather. On PostgreSQL by trigram word similarity
+(pg_trgm, GIN indexes made by migration 0003); on SQLite, the embedded default, by RapidFuzz
+over every title or name, kept in the process's memory for each version of the catalog.
 """
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from rapidfuzz import fuzz, process
 
+from caching import surrogate_keys
 from films.catalog.models import Film, Person
 from films.catalog.text import searchable
 
@@ -94,16 +97,54 @@ def _matching(queryset: QuerySet, fields: list[str], query: str, popularity: str
 
 
 def _may_be_misspelt(query: str) -> bool:
-    return _uses_trigrams() and len(query) >= MIN_PARTIAL_LENGTH
+    return len(query) >= MIN_PARTIAL_LENGTH
 
 
-def _spelt_like(queryset: QuerySet, field: str, query: str, popularity: str) -> QuerySet:
+def _spelt_like(queryset: QuerySet, field: str, query: str, popularity: str):
     # Nothing contains every word: look for near spellings ("nicholas cage"). Only then,
     # since similarity ranks every candidate the trigram index returns.
+    if not _uses_trigrams():
+        return _spelt_like_in_memory(queryset, field, query, popularity)
     similar = queryset.filter(**{f"{field}__trigram_word_similar": query})
     return similar.annotate(similarity=TrigramSimilarity(field, query)).order_by(
         "-similarity", F(popularity).desc(), "id"
     )
+
+
+# How alike a title or name must be (RapidFuzz's WRatio, 0 to 100) to be offered for a
+# misspelt query, and how many are offered at most.
+SPELT_LIKE_SCORE = 75  # "godfathr" and The Godfather: 79.8
+SPELT_LIKE_MOST = 50
+SPELT_LIKE_SHORTEST = 0.6  # of the query's length
+# Titles and names kept for near spellings on SQLite, per model and field, with the
+# version of the catalog they were read at.
+_NAMES: dict[tuple, tuple] = {}
+
+
+def _spelt_like_in_memory(queryset: QuerySet, field: str, query: str, popularity: str) -> list:
+    """The rows spelt most like the query, the better known first among equals: RapidFuzz
+    over every title or name, read once per version of the catalog in each process."""
+    model = queryset.model
+    version = surrogate_keys.current_versions([surrogate_keys.CATALOG])[surrogate_keys.CATALOG]
+    kept = _NAMES.get((model, field))
+    if kept is None or kept[0] != version:
+        rows = model.objects.values_list("id", field, popularity)
+        kept = _NAMES[(model, field)] = (version, {pk: (name, known) for pk, name, known in rows})
+    names = kept[1]
+    # Not the titles much shorter than the query: "o" is inside "godfathr" but no spelling
+    # of it.
+    shortest = len(query) * SPELT_LIKE_SHORTEST
+    found = process.extract(
+        query,
+        {pk: name for pk, (name, _) in names.items() if len(name) >= shortest},
+        scorer=fuzz.WRatio,
+        processor=None,  # stored folded already, as the query is
+        score_cutoff=SPELT_LIKE_SCORE,
+        limit=SPELT_LIKE_MOST,
+    )
+    ranked = sorted(found, key=lambda hit: (-round(hit[1]), -names[hit[2]][1], hit[2]))
+    by_id = queryset.in_bulk([pk for _, _, pk in ranked])
+    return [by_id[pk] for _, _, pk in ranked if pk in by_id]
 
 
 def _starting_with(queryset: QuerySet, fields: list[str], query: str, popularity: str, first):
