@@ -8,6 +8,8 @@ from django.utils import formats
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
+from films.catalog.codes import FRENCH_GENRE_NAMES
+
 # The adjective a genre takes before "film"; unknown genres are used as they are.
 GENRE_ADJECTIVES = {
     "Action": "action",
@@ -425,8 +427,9 @@ def _french_date(film) -> str:
 
 
 def _in_a_french_sentence(genre) -> str:
+    """A genre the site knows in French in lower case ("drame"); any other as it is named."""
     name = str(genre)
-    return name[:1].lower() + name[1:] if name != genre.name else name
+    return name[:1].lower() + name[1:] if genre.name.lower() in FRENCH_GENRE_NAMES else name
 
 
 def _film_summary_fr(film) -> str:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from films.catalog.models import Country, Film
-from pages.sentences import similar_counts
+from pages.sentences import film_summary, similar_counts
 from recommendations.models import FilmRecommendations
 from tests.conftest import film_with_relations, make_film
 from tests.html import HtmlElement, find, find_all, page, parse, text, texts
@@ -280,6 +280,15 @@ def test_the_rating_says_whose_it_is_in_french(client, db):
     assert text(find(doc, "header.film-header"), "p.rating-sources") == (
         "Moyenne des critiques dans Wikidata, 53 critiques, et 3 votes sur filmsite."
     )
+
+
+def test_the_french_summary_writes_known_genres_in_lower_case(db):
+    film = film_with_relations(make_film(title="Amélie", genres=["Romance", "Comedy", "Giallo"]).pk)
+
+    with translation.override("fr"):
+        summary = film_summary(film)
+
+    assert "de genres comédie, Giallo et romance" in summary
 
 
 def test_genres_are_named_in_french_on_french_pages(client, db):
