@@ -143,14 +143,13 @@ def _catalog_and_film(pk, **_):
     return [CATALOG, film_key(pk)]
 
 
-# Lists, search and the home page show the catalog, in rating order or with ratings.
+# Lists, search and people show the catalog, in rating order or with ratings.
 cached_list = cached_whole_page(_catalog_and_ratings)
 # The home page shows the best rated films and the newest comments.
 cached_home_page = cached_whole_page(_everything_lately)
 # A film's pages show the film with its rating and comments; the view adds what it suggests.
 cached_film_page = cached_whole_page(_catalog_and_film)
-# A person's page shows the catalog alone: their films and collaborators, no rating; so do
-# the index pages of genres, decades, countries and themes.
+# The index pages of genres, decades, countries and themes show the catalog alone.
 cached_catalog_page = cached_whole_page(_catalog)
 
 

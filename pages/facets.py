@@ -28,6 +28,7 @@ class Counts:
     genres: dict[int, int]  # genre id -> films, the most first
     countries: dict[int, int]  # country id -> films, the most first
     # The number of ratings of the median rated film: a film with fewer is little known.
+    # Counted with the catalog, so it lags the site's votes: near enough for a threshold.
     median_ratings: int
 
 

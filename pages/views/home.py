@@ -45,7 +45,9 @@ def home(request):
             rating_count__gte=GEM_MIN_RATINGS,
             rating_count__lt=counts.median_ratings,
             rating_average__gte=GEM_MIN_AVERAGE,
-        ).order_by("-rating_rank", "id")[:FILMS_PER_SHELF]
+        )
+        .exclude(pk__in=[film.pk for film in best_rated])  # each film on one shelf
+        .order_by("-rating_rank", "id")[:FILMS_PER_SHELF]
     )
     add_card_bodies(best_rated + gems)
     ctx = {
@@ -73,9 +75,10 @@ def _with_counts(model, counts: dict[int, int]) -> list:
     """The FACETS_SHOWN objects of `model` with most films, each with its `film_count`."""
     shown = list(counts)[:FACETS_SHOWN]
     objects = model.objects.in_bulk(shown)
-    for pk in shown:
-        objects[pk].film_count = counts[pk]
-    return [objects[pk] for pk in shown]
+    found = [objects[pk] for pk in shown if pk in objects]  # one deleted since: left out
+    for item in found:
+        item.film_count = counts[item.pk]
+    return found
 
 
 def _rated_lately() -> list[Film]:

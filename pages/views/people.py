@@ -1,4 +1,4 @@
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -14,7 +14,7 @@ COLLABORATORS_SHOWN = 12
 BEST_KNOWN_SHOWN = 4
 
 
-@whole_pages.cached_catalog_page
+@whole_pages.cached_list  # their films' ratings: the average, the best known
 def person_detail(request, slug, pk):
     # From the whole-page cache (caching.whole_pages, shared cache only), none. Else: the
     # person, then the number and last update of their films, which key the cached piece
@@ -24,7 +24,11 @@ def person_detail(request, slug, pk):
     if person.slug != slug:
         return redirect(person, permanent=True)
     films = Credit.objects.filter(person=person).aggregate(
-        credits=Count("id"), last_updated=Max("film__updated_at")
+        credits=Count("id"),
+        last_updated=Max("film__updated_at"),
+        # Votes change these, not updated_at: the average and the best known follow them.
+        ratings=Sum("film__rating_count"),
+        votes=Sum("film__votes_sum"),
     )
     key = person_page_key(person, films, request)
     html = fragments.get(key)
@@ -119,10 +123,12 @@ def _most_frequent_collaborators(person, film_ids) -> list[dict]:
 
 def person_page_key(person, films: dict, request) -> str:
     """The body of a person's page, the same for every visitor. `films`: the number of
-    their credits and the newest `updated_at` of their films. Every change the page shows
-    marks a film updated (a credit edited, a film or a collaborator renamed, by a curator
-    or an import), or is the person's own row."""
+    their credits, the newest `updated_at` of their films, and their ratings' and votes'
+    sums. Every change the page shows marks a film updated (a credit edited, a film or a
+    collaborator renamed, by a curator or an import), changes those sums (a vote), or is
+    the person's own row."""
     last_updated = films["last_updated"].isoformat() if films["last_updated"] else ""
     parts = [str(person.pk), person.name, person.slug, str(films["credits"]), last_updated]
+    parts += [str(films.get("ratings")), str(films.get("votes"))]
     parts += [get_language() or "", request.scheme, request.get_host(), request.get_full_path()]
     return fragment_key("person-page", parts)

@@ -132,3 +132,15 @@ def test_surprise_me_on_an_empty_catalog_leads_home(client, db):
 
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_a_film_is_on_one_shelf_only(client, db):
+    # The median film has 100 ratings: a film of 30 is little known, and among the best.
+    for n in range(10):
+        make_film(title=f"Known {n}", **rated("3.0", 100))
+    make_film(title="Both", **rated("4.5", 30))
+
+    doc = page(client.get("/"))
+
+    assert "Both" in " ".join(card_titles(section(doc, "best-rated")))
+    assert find_all(doc, 'section[aria-labelledby="hidden-gems"]') == []

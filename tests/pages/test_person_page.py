@@ -303,6 +303,40 @@ def test_the_span_and_average_read_in_french(client, db):
 
     # text() reads every space as a plain one; the page has a narrow no-break one.
     assert text(page(response), "p.career") == (
-        "Des films de 1962 à 2001. Les 2 films notés ont une moyenne de 60 % (3,0/5)."
+        "Films de 1962 à 2001. Les 2 films notés ont une moyenne de 60 % (3,0/5)."
     )
     assert "60\u202f% (3,0/5)" in response.content.decode()
+
+
+def test_a_vote_on_one_of_their_films_changes_the_average_at_the_next_visit(client, db):
+    for year, average in [(1962, "2.00"), (2001, "4.00")]:
+        make_film(
+            title=f"Film {year}",
+            year=year,
+            directors=["Ann Auteur"],
+            catalog_rating_average=Decimal(average),
+            catalog_rating_count=10,
+            rating_average=Decimal(average),
+            rating_count=10,
+        )
+    person = Person.objects.get(name="Ann Auteur")
+    assert "average 60%" in text(page(client.get(person.get_absolute_url())), "p.career")
+
+    film = Film.objects.get(title="Film 1962")
+    client.post(reverse("films:rate", args=[film.slug, film.pk]), {"stars": 5})
+
+    # (2.0 × 10 + 5) / 11 = 2.27 and 4.0: 63%.
+    assert "average 63%" in text(page(client.get(person.get_absolute_url())), "p.career")
+
+
+def test_the_average_shows_even_when_no_film_has_a_year(client, db):
+    for title in ("Undated", "Also undated"):
+        make_film(
+            title=title, year=None, directors=["Ann Auteur"], rating_average=Decimal("3.00"),
+            rating_count=5,
+        )  # fmt: skip
+    person = Person.objects.get(name="Ann Auteur")
+
+    assert text(page(client.get(person.get_absolute_url())), "p.career") == (
+        "The 2 rated ones average 60% (3.0/5)."
+    )
