@@ -4,7 +4,7 @@
   "use strict";
   const form = document.querySelector("form[data-rate-form]");
   if (!form || !window.fetch || !window.FormData) return;
-  // The rating at the top of the page and beside the form.
+  // The film's rating, at the top of the page.
   const summaries = document.querySelectorAll("[data-rating-summary]");
   const status = form.querySelector("[data-rate-status]");
   const legend = form.querySelector("[data-rate-legend]");

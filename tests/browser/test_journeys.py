@@ -65,20 +65,21 @@ def test_without_javascript_searching_shows_results_that_lead_to_the_film(page, 
 def test_a_visitor_rates_a_film_and_sees_the_new_average(page, catalog, javascript):
     page.goto(catalog.vegas.get_absolute_url())
     rate = page.locator("section.rate")
-    expect(rate).to_contain_text("80% · 4.0/5")
-    expect(rate).to_contain_text("Average in the catalog, 3 ratings.")
+    rating = page.locator("header.film-header")  # the film's rating, at the top
+    expect(rating).to_contain_text("80% · 4.0/5")
+    expect(rating).to_contain_text("Average in the catalog, 3 ratings.")
 
     rate.get_by_role("radio", name="2 stars", exact=True).check()
     rate.get_by_role("button", name="Save my rating").click()
 
     # (4.0 × 3 + 2) / 4 = 3.5, shown in place with JavaScript, after a reload without.
-    expect(rate).to_contain_text("70% · 3.5/5")
-    expect(rate).to_contain_text("Average in the catalog, 3 ratings, and 1 vote on filmsite.")
+    expect(rating).to_contain_text("70% · 3.5/5")
+    expect(rating).to_contain_text("Average in the catalog, 3 ratings, and 1 vote on filmsite.")
     expect(rate.get_by_role("status")).to_contain_text("Thank you!")
     expect(rate.locator("legend")).to_have_text("You gave it 2 stars. Change your rating:")
     page.reload()
-    expect(rate).to_contain_text("70% · 3.5/5")
-    expect(rate).to_contain_text("Average in the catalog, 3 ratings, and 1 vote on filmsite.")
+    expect(rating).to_contain_text("70% · 3.5/5")
+    expect(rating).to_contain_text("Average in the catalog, 3 ratings, and 1 vote on filmsite.")
     expect(rate.get_by_role("radio", name="2 stars", exact=True)).to_be_checked()
 
 
