@@ -78,3 +78,15 @@ def _counts() -> Counts:
         countries=films_by(Country),
         median_ratings=median,
     )
+
+
+def with_film_counts(model, counts: dict[int, int], most: int | None = None) -> list:
+    """The genres or countries (`model`) of `counts`, those with most films first (the
+    `most` first only), each with its `film_count`; one deleted since they were counted is
+    left out."""
+    shown = list(counts)[:most]
+    objects = model.objects.in_bulk(shown)
+    found = [objects[pk] for pk in shown if pk in objects]
+    for item in found:
+        item.film_count = counts[item.pk]
+    return found

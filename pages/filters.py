@@ -16,22 +16,33 @@ def decade_choices() -> list[tuple[str, str]]:
     ]
 
 
-class SimilarFilmFilter(django_filters.FilterSet):
-    """Narrow a film's suggestions by decade, country and genre."""
-
-    decade = django_filters.ChoiceFilter(
-        label=_("Decade"),
-        choices=decade_choices,
-        method="filter_decade",
-        empty_label=_("Any decade"),
+# The decade and country filters of both forms: the browse page and a film's suggestions.
+def decade_filter():
+    return django_filters.ChoiceFilter(
+        label=_("Decade"), choices=decade_choices, method=in_decade, empty_label=_("Any decade")
     )
-    country = django_filters.ModelChoiceFilter(
+
+
+def in_decade(queryset, name, value):
+    start = int(value)
+    return queryset.filter(year__gte=start, year__lt=start + 10)
+
+
+def country_filter():
+    return django_filters.ModelChoiceFilter(
         label=_("Country"),
         field_name="countries",
         queryset=Country.objects.all(),
         to_field_name="code",
         empty_label=_("Any country"),
     )
+
+
+class SimilarFilmFilter(django_filters.FilterSet):
+    """Narrow a film's suggestions by decade, country and genre."""
+
+    decade = decade_filter()
+    country = country_filter()
     genre = django_filters.ModelChoiceFilter(
         label=_("Genre"),
         field_name="genres",
@@ -49,10 +60,6 @@ class SimilarFilmFilter(django_filters.FilterSet):
         # Offer only the countries and genres that the suggestions have.
         self.filters["country"].queryset = Country.objects.filter(films__in=queryset).distinct()
         self.filters["genre"].queryset = Genre.objects.filter(films__in=queryset).distinct()
-
-    def filter_decade(self, queryset, name, value):
-        start = int(value)
-        return queryset.filter(year__gte=start, year__lt=start + 10)
 
 
 DURATIONS = [
@@ -159,19 +166,8 @@ class BrowseFilter(django_filters.FilterSet):
         widget=CommaSeparatedSlugs,
         help_text=_("Theme slugs, separated by commas"),
     )
-    country = django_filters.ModelChoiceFilter(
-        label=_("Country"),
-        field_name="countries",
-        queryset=Country.objects.all(),
-        to_field_name="code",
-        empty_label=_("Any country"),
-    )
-    decade = django_filters.ChoiceFilter(
-        label=_("Decade"),
-        choices=decade_choices,
-        method="filter_decade",
-        empty_label=_("Any decade"),
-    )
+    country = country_filter()
+    decade = decade_filter()
     year_from = django_filters.NumberFilter(
         label=_("From year"), field_name="year", lookup_expr="gte", min_value=1870, max_value=2100
     )
@@ -222,10 +218,6 @@ class BrowseFilter(django_filters.FilterSet):
 
     def filter_themes(self, queryset, name, themes):
         return having_all(queryset, Film.themes, themes) if themes else queryset
-
-    def filter_decade(self, queryset, name, value):
-        start = int(value)
-        return queryset.filter(year__gte=start, year__lt=start + 10)
 
     def filter_duration(self, queryset, name, value):
         return {

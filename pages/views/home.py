@@ -12,7 +12,7 @@ from caching import whole_pages
 from films.catalog.models import Country, Film, Genre
 from films.community.models import Comment, Vote
 from pages.cards import add_card_bodies
-from pages.facets import catalog_counts, catalog_facets
+from pages.facets import catalog_counts, catalog_facets, with_film_counts
 
 FILMS_PER_SHELF = 8
 # Genres and countries on the home page, the ones with most films; the index pages list all.
@@ -52,9 +52,9 @@ def home(request):
     add_card_bodies(best_rated + gems)
     ctx = {
         "film_count": counts.films,
-        "genres": _with_counts(Genre, counts.genres),
+        "genres": with_film_counts(Genre, counts.genres, most=FACETS_SHOWN),
         "decades": facets.decades,
-        "countries": _with_counts(Country, counts.countries),
+        "countries": with_film_counts(Country, counts.countries, most=FACETS_SHOWN),
         "has_themes": facets.has_themes,
         "best_rated": best_rated,
         "gems": gems,
@@ -69,16 +69,6 @@ def home(request):
         ),
     }
     return render(request, "films/home.html", ctx)
-
-
-def _with_counts(model, counts: dict[int, int]) -> list:
-    """The FACETS_SHOWN objects of `model` with most films, each with its `film_count`."""
-    shown = list(counts)[:FACETS_SHOWN]
-    objects = model.objects.in_bulk(shown)
-    found = [objects[pk] for pk in shown if pk in objects]  # one deleted since: left out
-    for item in found:
-        item.film_count = counts[item.pk]
-    return found
 
 
 def _rated_lately() -> list[Film]:

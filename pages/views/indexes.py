@@ -10,15 +10,16 @@ from django.utils.translation import gettext as _
 from caching import whole_pages
 from films.catalog.models import Country, Genre, Theme
 from films.catalog.text import searchable
-from pages.facets import catalog_facets
+from pages.facets import catalog_counts, catalog_facets, with_film_counts
 from pages.views.common import paginate
 
 # Themes can be thousands: a page of them at a time, the most common first.
 THEMES_PER_PAGE = 120
 
 
-def _with_films(queryset):
-    return queryset.annotate(film_count=Count("films")).filter(film_count__gt=0)
+def _by_name_here(items) -> list:
+    """By their name in the page's language: "Allemagne" before "Belgique" on French pages."""
+    return sorted(items, key=lambda item: searchable(str(item)))
 
 
 def _index(request, *, title, lead, items, canonical_path, page=None):
@@ -39,8 +40,7 @@ def _index(request, *, title, lead, items, canonical_path, page=None):
 
 @whole_pages.cached_catalog_page
 def genre_index(request):
-    # By their name in the page's language, as the countries.
-    genres = sorted(_with_films(Genre.objects.all()), key=lambda g: searchable(str(g)))
+    genres = _by_name_here(with_film_counts(Genre, catalog_counts().genres))
     return _index(
         request,
         title=_("Genres"),
@@ -71,8 +71,7 @@ def decade_index(request):
 
 @whole_pages.cached_catalog_page
 def country_index(request):
-    # By their name in the page's language: "Allemagne" before "Belgique" on French pages.
-    countries = sorted(_with_films(Country.objects.all()), key=lambda c: searchable(str(c)))
+    countries = _by_name_here(with_film_counts(Country, catalog_counts().countries))
     return _index(
         request,
         title=_("Countries"),
@@ -86,7 +85,11 @@ def country_index(request):
 def theme_index(request):
     if not catalog_facets().has_themes:
         raise Http404("No film of the catalog has a theme.")
-    themes = _with_films(Theme.objects.all()).order_by("-film_count", "name")
+    themes = (
+        Theme.objects.annotate(film_count=Count("films"))
+        .filter(film_count__gt=0)
+        .order_by("-film_count", "name")
+    )
     page = paginate(request, themes, per_page=THEMES_PER_PAGE)
     return _index(
         request,

@@ -39,6 +39,20 @@ class Catalog:
         }
 
 
+# The pages of Catalog.urls that the accessibility and HTML checks visit, by name.
+PAGES = [
+    "home",
+    "search",
+    "film",
+    "all-suggestions",
+    "person",
+    "genre",
+    "browse",
+    "genres",
+    "countries",
+]
+
+
 def rated(film: Film, average: str, count: int) -> Film:
     film.catalog_rating_average = Decimal(average)
     film.catalog_rating_count = count

@@ -6,22 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.catalog import PAGES
 from tests.browser.tools import NARROW, missing, route_exists, waiting_for_comments
 
 # Whitenoise warns that collectstatic has not been run; the live server serves static/ itself.
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
-
-PAGES = [
-    "home",
-    "search",
-    "film",
-    "all-suggestions",
-    "person",
-    "genre",
-    "browse",
-    "genres",
-    "countries",
-]
 
 
 def axe_violations(page) -> str:

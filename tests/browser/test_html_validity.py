@@ -2,23 +2,11 @@
 
 import pytest
 
-from tests.browser.catalog import make_catalog
+from tests.browser.catalog import PAGES, make_catalog
 from tests.browser.tools import require_vnu, vnu_errors, waiting_for_comments
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
 pytestmark = [pytest.mark.vnu, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
-
-PAGES = [
-    "home",
-    "search",
-    "film",
-    "all-suggestions",
-    "person",
-    "genre",
-    "browse",
-    "genres",
-    "countries",
-]
 
 
 @pytest.fixture(scope="session")

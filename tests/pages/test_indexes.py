@@ -4,7 +4,7 @@ films (issue 23, item 1), linked from every page's footer."""
 import pytest
 
 from films.catalog.models import Country, Genre
-from pages.facets import catalog_facets
+from pages.facets import catalog_counts, catalog_facets
 from pages.views.indexes import THEMES_PER_PAGE
 from tests.conftest import make_film, make_named
 from tests.html import find, find_all, page, text
@@ -100,11 +100,17 @@ def test_an_index_page_is_one_query_whatever_the_catalog(
     client, db, django_assert_num_queries, url
 ):
     for n in range(5):
-        make_film(title=f"Film {n}", year=1950 + 10 * n, genres=[f"G{n}"], themes=[f"T{n}"])
-    catalog_facets()  # decades and themes: counted once per version of the catalog
+        make_film(
+            title=f"Film {n}",
+            year=1950 + 10 * n,
+            genres=[f"G{n}"],
+            themes=[f"T{n}"],
+            countries=["FR"],
+        )
+    catalog_facets(), catalog_counts()  # counted once per version of the catalog
 
-    # The entries with their counts (the decades come with the facets); themes are also
-    # counted for their pagination.
+    # The genres or countries counted (their counts come with the catalog's, the decades
+    # with the facets); themes with their counts, and counted for their pagination.
     expected = {"/genres/": 1, "/decades/": 0, "/countries/": 1, "/themes/": 2}[url]
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
