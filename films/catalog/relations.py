@@ -27,12 +27,15 @@ VOCABULARIES = [
 # All their fields, in their models' order (Model.from_db takes them so).
 CREDIT_FIELDS = [field.attname for field in Credit._meta.concrete_fields]
 PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
-# A vocabulary row: its id (genres, themes) or code (countries, languages), name and slug.
+# A vocabulary row: its id (genres, themes) or code (countries, languages), name, and for
+# genres and themes their slug, catalog id and names in other languages.
 VOCABULARY_FIELDS = [
     Theme._meta.pk,
     Country._meta.pk,
     Theme._meta.get_field("name"),
     Theme._meta.get_field("slug"),
+    Theme._meta.get_field("external_id"),
+    Theme._meta.get_field("names"),
 ]
 VOCABULARY_COLUMNS = len(VOCABULARY_FIELDS)
 
@@ -47,22 +50,32 @@ def load_relations(film: Film) -> None:
         if kind == CREDIT_ROW:
             credit = Credit.from_db(alias, CREDIT_FIELDS, values[: len(CREDIT_FIELDS)])
             person = values[len(CREDIT_FIELDS) : -VOCABULARY_COLUMNS]
-            credit.person = Person.from_db(alias, PERSON_FIELDS, person)
+            credit.person = Person.from_db(alias, PERSON_FIELDS, _decoded(Person, person))
             credit.film = film
             credits.append(credit)
         elif kind in models:
-            pk, code, name, slug = values[-VOCABULARY_COLUMNS:]
+            pk, code, name, slug, external_id, names = values[-VOCABULARY_COLUMNS:]
             model = models[kind]
             if _keyed_by_code(model):
                 instance = model.from_db(alias, ["code", "name"], [code, name])
             else:
-                instance = model.from_db(alias, ["id", "name", "slug"], [pk, name, slug])
+                names = Theme._meta.get_field("names").from_db_value(names, None, connection)
+                fields = ["id", "name", "slug", "external_id", "names"]
+                instance = model.from_db(alias, fields, [pk, name, slug, external_id, names])
             vocabularies[kind].append(instance)
         else:
             raise ValueError(f"a relation row of an unknown kind: {kind}")
     film.all_credits = credits
     for kind, _, _, attribute in VOCABULARIES:
         setattr(film, attribute, vocabularies[kind])
+
+
+def _decoded(model, values) -> list:
+    """A row's values as the ORM would give them: JSON decoded (a cursor gives text)."""
+    return [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(model._meta.concrete_fields, values, strict=True)
+    ]
 
 
 def _keyed_by_code(model) -> bool:
@@ -89,9 +102,9 @@ def _rows(film_id: int) -> list[tuple]:
         to = q(link.get_field(model._meta.model_name).column)
         pk = q(model._meta.pk.column)
         if _keyed_by_code(model):
-            key = f"NULL, v.{pk}, v.name, NULL"
+            key = f"NULL, v.{pk}, v.name, NULL, NULL, NULL"
         else:
-            key = f"v.{pk}, NULL, v.name, v.slug"
+            key = f"v.{pk}, NULL, v.name, v.slug, v.external_id, v.names"
         selects.append(
             f"SELECT {kind:d}, {', '.join(credit_nulls)}, {key} "
             f"FROM {q(link.db_table)} l JOIN {q(model._meta.db_table)} v ON v.{pk} = l.{to} "

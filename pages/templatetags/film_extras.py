@@ -1,11 +1,12 @@
-import re
-
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from films.catalog.links import FILM_LINKS, LICENSES, PERSON_LINKS, pages_elsewhere
+from films.catalog.models import Film
 
 register = template.Library()
 
@@ -96,24 +97,15 @@ def decade(year: int) -> int:
     return year - year % 10
 
 
-# Where a catalog id leads outside the site, by its prefix ("imdb:tt0113627"): the site's
-# name and the page's address, for ids of the expected form only.
-LINKS_OUT = {
-    "imdb": (
-        "IMDb",
-        (re.compile(r"tt\d{7,9}"), "https://www.imdb.com/title/{}/"),
-        (re.compile(r"nm\d{7,9}"), "https://www.imdb.com/name/{}/"),
-    ),
-    "wikidata": ("Wikidata", (re.compile(r"Q\d{1,10}"), "https://www.wikidata.org/wiki/{}")),
-}
+@register.filter
+def links_out(item) -> list[dict]:
+    """Pages about a film or a person elsewhere, from its links and its catalog id:
+    [{"name", "url"}] (films.catalog.links)."""
+    kinds = FILM_LINKS if isinstance(item, Film) else PERSON_LINKS
+    return pages_elsewhere(kinds, getattr(item, "links", None), item.external_id or "")
 
 
 @register.filter
-def links_out(item) -> list[dict]:
-    """Pages about a film or a person elsewhere, from its catalog id: [{"name", "url"}]."""
-    prefix, _, identifier = (getattr(item, "external_id", "") or "").partition(":")
-    site, *forms = LINKS_OUT.get(prefix, ("",))
-    for pattern, url in forms:
-        if pattern.fullmatch(identifier):
-            return [{"name": site, "url": url.format(identifier)}]
-    return []
+def license_url(license_name: str) -> str:
+    """The address of a licence's text, for the licences the site knows ("CC BY-SA 4.0")."""
+    return LICENSES.get(license_name.strip().upper(), "")

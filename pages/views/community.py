@@ -81,7 +81,7 @@ def rate(request, slug, pk):
     if request.method != "POST":
         film = get_object_or_404(Film.objects.only("id", "slug"), pk=pk)
         return redirect(film.get_absolute_url() + "#rate")
-    film = Film.objects.filter(pk=pk).only("id", "slug", "title", "year").first()
+    film = Film.objects.filter(pk=pk).only("id", "slug", "title", "titles", "year").first()
     if film is None:
         return _refuse_vote(
             request, None, _("There is no such film. It may have been removed."), 404
@@ -107,7 +107,7 @@ def rate(request, slug, pk):
             stars = form.cleaned_data["stars"]
             figures = vote_submit(film_id=film.pk, visitor=visitor, stars=stars)
             message = _("Thank you! You gave %(title)s %(stars)s.") % {
-                "title": film.title,
+                "title": film.local_title,
                 "stars": dict(STAR_CHOICES)[stars],
             }
     except surrogate_keys.CacheUnreachable:

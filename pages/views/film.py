@@ -1,3 +1,4 @@
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +23,7 @@ from recommendations.services import (
 
 SIMILAR_ON_FILM_PAGE = 10
 CAST_SHOWN = 8
+SERIES_FILMS_SHOWN = 30
 
 
 def film_by_id(request, pk):
@@ -82,11 +84,30 @@ def film_detail(request, slug, pk):
     return render(request, "films/film_detail.html", ctx)
 
 
+def _series_films(film) -> tuple[list[Film], int]:
+    """The films of the film's series in their order (the catalog's, else by year), the
+    first SERIES_FILMS_SHOWN of them, and how many more there are."""
+    if not film.series:
+        return [], 0
+    films = list(
+        Film.objects.filter(series=film.series)
+        .order_by(F("series_ordinal").asc(nulls_last=True), F("year").asc(nulls_last=True), "id")
+        .only("id", "slug", "title", "titles", "year", "series_ordinal")[: SERIES_FILMS_SHOWN + 1]
+    )
+    if len(films) <= SERIES_FILMS_SHOWN:
+        return films, 0
+    more = Film.objects.filter(series=film.series).count() - SERIES_FILMS_SHOWN
+    return films[:SERIES_FILMS_SHOWN], more
+
+
 def _film_parts(request, film) -> dict:
     summary = film_summary(film)
     cast = film.cast
+    series_films, series_more = _series_films(film)
     ctx = {
         "film": film,
+        "series_films": series_films,
+        "series_more": series_more,
         "summary": summary,
         "meta_description": meta_description(film.synopsis or summary),
         # The first of the cast in sight, the others a click away: the similar films
@@ -166,6 +187,10 @@ def film_parts_key(film, request) -> str:
     holds absolute URLs: the host and scheme are part of the key."""
     parts = [str(film.pk), film.updated_at.isoformat(), get_language() or ""]
     parts += [request.scheme, request.get_host()]
+    # The films of its series, listed with it, change with the catalog, after which the
+    # similar films are built again.
+    record = getattr(film, "recommendations", None)
+    parts += [record.built_at.isoformat() if record else ""]
     return fragment_key("film-parts", parts)
 
 

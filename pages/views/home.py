@@ -63,9 +63,15 @@ def home(request):
             Comment.objects.published()
             .newest_first()
             .select_related("film")
-            .only("name", "body", "created_at", "film__title", "film__slug", "film__year")[
-                :NEWEST_COMMENTS
-            ]
+            .only(
+                "name",
+                "body",
+                "created_at",
+                "film__title",
+                "film__titles",
+                "film__slug",
+                "film__year",
+            )[:NEWEST_COMMENTS]
         ),
     }
     return render(request, "films/home.html", ctx)
@@ -75,7 +81,7 @@ def _rated_lately() -> list[Film]:
     """The films of the newest votes, newest first, each once."""
     film_ids = Vote.objects.order_by("-id").values_list("film_id", flat=True)
     newest = list(dict.fromkeys(film_ids[:RECENT_VOTES_READ]))[:FILMS_PER_SHELF]
-    films = Film.objects.only("title", "slug", "year").in_bulk(newest)
+    films = Film.objects.only("title", "titles", "slug", "year").in_bulk(newest)
     return [films[pk] for pk in newest if pk in films]
 
 

@@ -47,6 +47,7 @@ def _person_context(person) -> dict:
             "role",
             "character",
             "film__title",
+            "film__titles",
             "film__slug",
             "film__year",
             "film__rating_average",

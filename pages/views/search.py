@@ -69,7 +69,7 @@ def suggest(request):
     films, people = _films_and_people(
         query,
         SUGGESTIONS_PER_KIND,
-        films_only=["id", "slug", "title", "year"],
+        films_only=["id", "slug", "title", "titles", "year"],
         people_only=["id", "slug", "name"],
     )
     film_kind = pgettext("search suggestion", "Film")
@@ -78,7 +78,7 @@ def suggest(request):
         {
             "type": "film",
             "kind": film_kind,
-            "label": f"{film.title} ({film.year})" if film.year else film.title,
+            "label": f"{film.local_title} ({film.year})" if film.year else film.local_title,
             "url": film.get_absolute_url(),
         }
         for film in films

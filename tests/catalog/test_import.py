@@ -10,11 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from films.catalog.models import Country, Credit, Film, Genre, Language, Person, Theme
+from tests.catalog.conftest import encode, film_line, run_import
 
 DEMO_CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "demo-catalog.jsonl.gz"
 
@@ -50,58 +51,6 @@ LEAVING_LAS_VEGAS = {
 
 
 # --- Helpers ----------------------------------------------------------------------------
-
-
-def film_line(number=1, **fields) -> dict:
-    """A minimal valid catalog line."""
-    return {"id": f"test:film-{number}", "title": f"Film {number}", **fields}
-
-
-def encode(lines) -> bytes:
-    """Catalog bytes; dicts become JSON, strings are written as they are."""
-    return b"".join(
-        (line if isinstance(line, str) else json.dumps(line)).encode() + b"\n" for line in lines
-    )
-
-
-def write_catalog(directory: Path, *lines, name="catalog.jsonl") -> str:
-    data = encode(lines)
-    path = directory / name
-    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
-    return str(path)
-
-
-def run_import(*args, **options) -> tuple[str, str]:
-    """Run the command; (stdout, stderr). A CommandError propagates, carrying the stderr."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_catalog", *args, stdout=stdout, stderr=stderr, **options)
-    except CommandError as error:
-        error.stderr = stderr.getvalue()
-        raise
-    return stdout.getvalue(), stderr.getvalue()
-
-
-@pytest.fixture
-def import_lines(db, tmp_path):
-    """Write the lines to a catalog file and import it; (stdout, stderr)."""
-
-    def import_lines(*lines, name="catalog.jsonl", **options):
-        return run_import(write_catalog(tmp_path, *lines, name=name), **options)
-
-    return import_lines
-
-
-@pytest.fixture
-def failing_import(import_lines):
-    """Import the lines expecting the command to fail; (error message, stderr)."""
-
-    def failing_import(*lines, **options):
-        with pytest.raises(CommandError) as failure:
-            import_lines(*lines, **options)
-        return str(failure.value), failure.value.stderr
-
-    return failing_import
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ whose every value goes through Django's field preparation, and than IN lists cut
 chunks. Other databases (SQLite: the demo and the tests) take the ORM's path.
 """
 
+import json
 import operator
 from typing import NamedTuple
 
@@ -148,12 +149,24 @@ def chunks(items, size=IN_CHUNK):
 class Found(NamedTuple):
     pk: int | None  # None until written, where ids are not drawn beforehand
     name: str
+    links: tuple[tuple[str, str], ...] = ()  # as PersonRef.links
 
 
 def find_people(with_id: list[str], by_name: list[str]) -> dict[tuple, Found]:
     found = {}
-    for pk, name, external_id in select_by(Person, "id, name, external_id", "external_id", with_id):
-        found[("id", external_id)] = Found(pk, name)
-    for pk, name in select_by(Person, "id, name", "name", by_name, "AND external_id IS NULL"):
-        found[("name", name)] = Found(pk, name)
+    columns = "id, name, external_id, links"
+    for pk, name, external_id, links in select_by(Person, columns, "external_id", with_id):
+        found[("id", external_id)] = Found(pk, name, _sorted_items(links))
+    for pk, name, links in select_by(
+        Person, "id, name, links", "name", by_name, "AND external_id IS NULL"
+    ):
+        found[("name", name)] = Found(pk, name, _sorted_items(links))
     return found
+
+
+def _sorted_items(value) -> tuple:
+    """A JSON object column as read by a cursor (a dict from PostgreSQL's jsonb, text from
+    SQLite) as sorted (key, value) pairs."""
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return tuple(sorted((value or {}).items()))

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from films.catalog.codes import resolve_country, resolve_language
+from films.catalog.links import FILM_LINKS, PERSON_LINKS, valid_link
 from films.catalog.models import (
     ReleaseDatePrecision,
 )
@@ -47,6 +48,7 @@ class CatalogError(ValueError):
 class PersonRef(NamedTuple):
     name: str
     external_id: str | None = None
+    links: tuple[tuple[str, str], ...] = ()  # (kind, id), sorted: films.catalog.links
 
     @property
     def key(self):
@@ -56,6 +58,15 @@ class PersonRef(NamedTuple):
 class CastMember(NamedTuple):
     person: PersonRef
     character: str = ""
+
+
+class Named(NamedTuple):
+    """A genre, theme or series: a name, and the catalog's id and names in other languages
+    where the line gives them as an object."""
+
+    name: str
+    external_id: str | None = None
+    names: tuple[tuple[str, str], ...] = ()  # (language, name), sorted
 
 
 @dataclass
@@ -70,15 +81,21 @@ class FilmRecord:
     runtime: int | None = None
     countries: list[str] = field(default_factory=list)  # codes
     languages: list[str] = field(default_factory=list)  # codes
-    genres: list[str] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)
+    genres: list[Named] = field(default_factory=list)
+    themes: list[Named] = field(default_factory=list)
     series: str = ""
+    series_ordinal: int | None = None
+    series_names: dict = field(default_factory=dict)
+    titles: dict = field(default_factory=dict)  # language -> title
+    links: dict = field(default_factory=dict)
     directors: list[PersonRef] = field(default_factory=list)
     writers: list[PersonRef] = field(default_factory=list)
     cast: list[CastMember] = field(default_factory=list)
     cast_in_billing_order: bool = True
     synopsis: str = ""
     synopsis_source: str = ""
+    synopsis_license: str = ""
+    synopsis_url: str = ""
     rating_average: Decimal | None = None
     rating_count: int = 0
     rating_kind: str = ""
@@ -173,6 +190,74 @@ class _Line:
             items.append(item.strip())
         return _unique(items)
 
+    def in_languages(self, key: str, value, max_length: int) -> dict[str, str]:
+        """`titles` or `names`: {"fr": "..."}, language codes to non-empty strings."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(key, f"must be an object, not {_json_type(value)}")
+        texts = {}
+        for language, text in value.items():
+            if not _LANGUAGE_TAG.fullmatch(language):
+                raise self.error(key, f"{language!r} is not a language code such as 'fr'")
+            if not isinstance(text, str) or not text.strip():
+                raise self.error(f"{key}.{language}", "must be a non-empty string")
+            if len(text.strip()) > max_length:
+                raise self.error(f"{key}.{language}", f"is longer than {max_length} characters")
+            texts[language.lower()] = text.strip()
+        return texts
+
+    def named(self, key: str, value, max_length: int) -> Named:
+        """A genre, theme or series: a name, or {"id", "name", "names"}."""
+        if isinstance(value, str):
+            name = value.strip()
+            if not name:
+                raise self.error(key, "must not be empty")
+            if len(name) > max_length:
+                raise self.error(key, f"is longer than {max_length} characters")
+            return Named(name)
+        if not isinstance(value, dict):
+            raise self.error(key, f"must be a name or an object, not {_json_type(value)}")
+        named = _Line(self.number, value)
+        try:
+            name = named.text("name", required=True, max_length=max_length)
+            external_id = named.text("id", max_length=100) or None
+            names = named.in_languages("names", value.get("names"), max_length)
+        except CatalogError as error:
+            raise self.error(f"{key}.{error.field}", error.message) from None
+        return Named(name, external_id, tuple(sorted(names.items())))
+
+    def named_list(self, key: str, max_length: int) -> list[Named]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.error(key, f"must be a list, not {_json_type(value)}")
+        items = [self.named(f"{key}[{i}]", item, max_length) for i, item in enumerate(value)]
+        # Matched ignoring case ("Drama" and "drama" are one genre), or by id.
+        first: dict = {}
+        for item in items:
+            first.setdefault(item.external_id or item.name.casefold(), item)
+        return list(first.values())
+
+    def links(self, key: str, value, kinds) -> dict[str, str]:
+        """`links`: ids on other sites; unknown kinds are left out, a malformed id is an error."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(key, f"must be an object, not {_json_type(value)}")
+        found = {}
+        for kind, identifier in value.items():
+            if kind not in kinds:
+                continue  # a later version's, or another site's
+            if not isinstance(identifier, str):
+                raise self.error(f"{key}.{kind}", f"must be a string, not {_json_type(identifier)}")
+            identifier = identifier.strip()
+            if not valid_link(kinds, kind, identifier):
+                raise self.error(f"{key}.{kind}", f"{identifier!r} is not a {kinds[kind].site} id")
+            found[kind] = identifier
+        return found
+
     def codes(self, key: str, resolve, kind: str) -> list[str]:
         codes = []
         for index, value in enumerate(self.string_list(key)):
@@ -206,7 +291,12 @@ class _Line:
                     external_id = external_id.strip()
                     if len(external_id) > 100:
                         raise self.error(f"{key}[{index}].id", "is longer than 100 characters")
-                person = PersonRef(_person_name(self, key, index, ".name", name), external_id)
+                links = self.links(f"{key}[{index}].links", item.get("links"), PERSON_LINKS)
+                person = PersonRef(
+                    _person_name(self, key, index, ".name", name),
+                    external_id,
+                    tuple(sorted(links.items())),
+                )
                 if with_character:
                     raw = item.get("character")
                     if raw is not None and not isinstance(raw, str):
@@ -237,13 +327,6 @@ def _unique(items):
     return list(dict.fromkeys(items))
 
 
-def _unique_ignoring_case(items):
-    first = {}
-    for item in items:
-        first.setdefault(item.casefold(), item)
-    return list(first.values())
-
-
 def _json_type(value) -> str:
     return {
         bool: "true/false",
@@ -253,6 +336,28 @@ def _json_type(value) -> str:
         list: "a list",
         dict: "an object",
     }.get(type(value), "null")
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
+MAX_ORDINAL = 10_000
+
+
+def _series(line: _Line) -> tuple[Named | None, int | None]:
+    value = line.data.get("series")
+    if value is None or value == "":
+        return None, None
+    series = line.named("series", value, 300)
+    ordinal = value.get("ordinal") if isinstance(value, dict) else None
+    if ordinal is None:
+        return series, None
+    if isinstance(ordinal, str) and ordinal.strip().isascii() and ordinal.strip().isdigit():
+        ordinal = int(ordinal)
+    if isinstance(ordinal, bool) or not isinstance(ordinal, int):
+        raise line.error("series.ordinal", "must be a whole number")
+    if not 1 <= ordinal <= MAX_ORDINAL:
+        raise line.error("series.ordinal", f"must be between 1 and {MAX_ORDINAL}, not {ordinal}")
+    return series, ordinal
 
 
 _RELEASE_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
@@ -332,6 +437,10 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
     if not isinstance(in_order, bool):
         raise line.error("cast_in_billing_order", "must be true or false")
     rating_average, rating_count, rating_kind = _rating(line)
+    series, series_ordinal = _series(line)
+    synopsis_url = line.text("synopsis_url", max_length=1000)
+    if synopsis_url and not _WEB_ADDRESS.fullmatch(synopsis_url):
+        raise line.error("synopsis_url", "must be a web address (http:// or https://)")
 
     record = FilmRecord(
         line_number=line_number,
@@ -344,16 +453,21 @@ def parse_line(line_number: int, raw: str) -> FilmRecord | None:
         runtime=line.integer("runtime", 1, MAX_RUNTIME),
         countries=line.codes("countries", resolve_country, "country"),
         languages=line.codes("languages", resolve_language, "language"),
-        # Genres and themes are matched ignoring case: "Drama" and "drama" are one genre.
-        genres=_unique_ignoring_case(line.string_list("genres", max_length=100)),
-        themes=_unique_ignoring_case(line.string_list("themes", max_length=200)),
-        series=line.text("series", max_length=300),
+        titles=line.in_languages("titles", data.get("titles"), 500),
+        genres=line.named_list("genres", max_length=100),
+        themes=line.named_list("themes", max_length=200),
+        series=series.name if series else "",
+        series_ordinal=series_ordinal,
+        series_names=dict(series.names) if series else {},
+        links=line.links("links", data.get("links"), FILM_LINKS),
         directors=line.people("directors"),
         writers=line.people("writers"),
         cast=line.people("cast", with_character=True),
         cast_in_billing_order=in_order,
         synopsis=line.text("synopsis", max_length=20_000),
         synopsis_source=line.text("synopsis_source", max_length=200),
+        synopsis_license=line.text("synopsis_license", max_length=100),
+        synopsis_url=synopsis_url,
         rating_average=rating_average,
         rating_count=rating_count if rating_average is not None else 0,
         rating_kind=rating_kind,

@@ -20,7 +20,7 @@ from films.catalog.importing.bulk_writes import (
     on_postgresql,
 )
 from films.catalog.importing.runs import batch_written, correct_every_film_count
-from films.catalog.importing.validation import FilmRecord, PersonRef
+from films.catalog.importing.validation import FilmRecord, Named, PersonRef
 from films.catalog.models import (
     SEARCH_NAME_LENGTH,
     Country,
@@ -55,10 +55,16 @@ FILM_FIELDS = [
     "release_date_precision",
     "runtime",
     "series",
+    "series_ordinal",
+    "series_names",
+    "titles",
+    "links",
     "source",
     "cast_in_billing_order",
     "synopsis",
     "synopsis_source",
+    "synopsis_license",
+    "synopsis_url",
     "catalog_rating_average",
     "catalog_rating_count",
     "catalog_rating_kind",
@@ -78,8 +84,9 @@ class _Batch:
     records: list[FilmRecord]
     new_codes: dict = field(default_factory=dict)  # Country / Language -> objects
     new_named: dict = field(default_factory=dict)  # Genre / Theme -> objects
+    changed_named: dict = field(default_factory=dict)  # Genre / Theme -> objects
     new_people: list = field(default_factory=list)  # (PersonRef, Person)
-    renamed: list = field(default_factory=list)  # Person objects holding the new names
+    renamed: list = field(default_factory=list)  # Person objects: new names or links
     people: dict = field(default_factory=dict)  # PersonRef.key -> Found
     films: dict = field(default_factory=dict)  # external id -> Film, new or existing
     new_films: list = field(default_factory=list)
@@ -122,11 +129,8 @@ class CatalogWriter:
         # People created by this import that later batches name again: their batch may
         # not be committed yet when the next one is prepared.
         self._created: dict[tuple, Found] = {}
-        self._genres = {g.name.casefold(): g.pk for g in Genre.objects.all()}
-        self._themes = {t.name.casefold(): t.pk for t in Theme.objects.all()}
-        self._slugs = {
-            model: set(model.objects.values_list("slug", flat=True)) for model in (Genre, Theme)
-        }
+        self._genres = Vocabulary(Genre)
+        self._themes = Vocabulary(Theme)
         self._countries = set(Country.objects.values_list("code", flat=True))
         self._languages = set(Language.objects.values_list("code", flat=True))
         self._people_to_recount: set[int] = set()
@@ -173,8 +177,10 @@ class CatalogWriter:
         drawn beforehand."""
         batch = _Batch(records)
         self._prepare_codes(batch)
-        self._prepare_named(batch, Genre, self._genres, (g for r in records for g in r.genres))
-        self._prepare_named(batch, Theme, self._themes, (t for r in records for t in r.themes))
+        for vocabulary, attr in ((self._genres, "genres"), (self._themes, "themes")):
+            new, changed = vocabulary.prepare(n for r in records for n in getattr(r, attr))
+            batch.new_named[vocabulary.model] = new
+            batch.changed_named[vocabulary.model] = changed
         self._prepare_people(batch)
         self._prepare_films(batch)
         if on_postgresql():  # every id is drawn: the rows can be made now
@@ -186,10 +192,14 @@ class CatalogWriter:
         catalog_changed()
         for model, objects in batch.new_codes.items():
             model.objects.bulk_create(objects, ignore_conflicts=True)
-        for model, known in ((Genre, self._genres), (Theme, self._themes)):
+        for vocabulary in (self._genres, self._themes):
+            model = vocabulary.model
             named = batch.new_named.get(model, [])
             insert_objects(model, named)
-            known.update((obj.name.casefold(), obj.pk) for obj in named)
+            vocabulary.added(named)
+            model.objects.bulk_update(
+                batch.changed_named.get(model, []), ["name", "external_id", "names"]
+            )
         people = [person for _, person in batch.new_people]
         insert_objects(Person, people)
         for ref, person in batch.new_people:
@@ -198,7 +208,7 @@ class CatalogWriter:
                 self._created_with_count.add(person.pk)
         if batch.renamed:
             Person.objects.bulk_update(
-                batch.renamed, ["name", "slug", "search_name"], batch_size=1000
+                batch.renamed, ["name", "slug", "search_name", "links"], batch_size=1000
             )
             # Their films' cached pieces show the old name: caching.fragments keys on
             # updated_at.
@@ -226,12 +236,15 @@ class CatalogWriter:
 
     def _rows(self, batch: _Batch) -> list[tuple]:
         """(model, columns, rows) of the batch's through tables and credits."""
-        credits, genres, themes, countries, languages = [], [], [], [], []
+        credits, countries, languages = [], [], []
+        genres: list[tuple] = []
+        themes: list[tuple] = []
         person_ids = {key: found.pk for key, found in batch.people.items()}
         for record in batch.records:
             film_id = batch.films[record.external_id].pk
-            genres += [(film_id, self._genres[g.casefold()]) for g in record.genres]
-            themes += [(film_id, self._themes[t.casefold()]) for t in record.themes]
+            # Two names of a line may be one genre (a name, and an id naming it otherwise).
+            genres += {(film_id, self._genres.find(g)): None for g in record.genres}
+            themes += {(film_id, self._themes.find(t)): None for t in record.themes}
             countries += [(film_id, code) for code in record.countries]
             languages += [(film_id, code) for code in record.languages]
             credits += _credits_for(record, film_id, person_ids)
@@ -287,34 +300,6 @@ class CatalogWriter:
                 ]
                 known |= missing
 
-    def _prepare_named(self, batch: _Batch, model, known: dict[str, int], names) -> None:
-        """New genres (or themes): the names not in `known`, which holds every name of the
-        table as of the import's start and those the import added."""
-        missing: dict[str, str] = {}
-        for name in names:
-            key = name.casefold()
-            if key not in known:
-                missing.setdefault(key, name)
-        if not missing:
-            return
-        slugs, created = self._slugs[model], []
-        for name in missing.values():
-            # Room for the "-2" of a slug taken already.
-            longest = model._meta.get_field("slug").max_length - 8
-            slug, n = slug_for(name, model._meta.model_name, longest), 1
-            base = slug
-            while slug in slugs:
-                n += 1
-                slug = f"{base}-{n}"
-            slugs.add(slug)
-            created.append(model(name=name, slug=slug))
-        ids = new_ids(model, len(created))
-        if ids is not None:
-            for obj, pk in zip(created, ids, strict=True):
-                obj.pk = pk
-                known[obj.name.casefold()] = pk
-        batch.new_named[model] = created
-
     def _prepare_people(self, batch: _Batch) -> None:
         wanted: dict[tuple, PersonRef] = {}
         for record in batch.records:
@@ -334,6 +319,7 @@ class CatalogWriter:
                     slug=slug_for(p.name, "person"),
                     search_name=search_text(p.name, SEARCH_NAME_LENGTH),
                     external_id=p.external_id,
+                    links=dict(p.links),
                     # Written with its final figure: see the class's docstring.
                     film_count=counts.pop(p.key, 0) if counts is not None else 0,
                 )
@@ -343,7 +329,7 @@ class CatalogWriter:
             ids: list[int | None] = list(drawn) if drawn is not None else [None] * len(people)
             for ref, person, pk in zip(missing, people, ids, strict=True):
                 person.pk = pk
-                found[ref.key] = Found(pk, person.name)
+                found[ref.key] = Found(pk, person.name, ref.links)
             batch.new_people = list(zip(missing, people, strict=True))
             self.stats.people_created += len(missing)
             if ids[0] is not None:
@@ -354,19 +340,23 @@ class CatalogWriter:
                     if counts is None or person.film_count > 1
                 )
 
-        # A catalog may correct the name of a person it identifies by id.
+        # A catalog may correct the name of a person it identifies by id, and give or
+        # correct anyone's links (a line without links leaves them as they are).
         for key, ref in wanted.items():
             person = found[key]
-            if ref.external_id and person.name != ref.name:
+            name = ref.name if ref.external_id else person.name
+            links = ref.links or person.links
+            if (name, links) != (person.name, person.links):
                 batch.renamed.append(
                     Person(
                         pk=person.pk,
-                        name=ref.name,
-                        slug=slug_for(ref.name, "person"),
-                        search_name=search_text(ref.name, SEARCH_NAME_LENGTH),
+                        name=name,
+                        slug=slug_for(name, "person"),
+                        search_name=search_text(name, SEARCH_NAME_LENGTH),
+                        links=dict(links),
                     )
                 )
-                found[key] = Found(person.pk, ref.name)
+                found[key] = Found(person.pk, name, links)
                 if key in self._created:
                     self._created[key] = found[key]
         batch.people = found
@@ -430,10 +420,16 @@ def _fill_film(film: Film, record: FilmRecord) -> None:
     film.release_date_precision = record.release_date_precision
     film.runtime = record.runtime
     film.series = record.series
+    film.series_ordinal = record.series_ordinal
+    film.series_names = record.series_names
+    film.titles = record.titles
+    film.links = record.links
     film.source = record.source
     film.cast_in_billing_order = record.cast_in_billing_order
     film.synopsis = record.synopsis
     film.synopsis_source = record.synopsis_source
+    film.synopsis_license = record.synopsis_license
+    film.synopsis_url = record.synopsis_url
     film.catalog_rating_average = record.rating_average
     film.catalog_rating_count = record.rating_count
     film.catalog_rating_kind = record.rating_kind
@@ -463,3 +459,88 @@ def _credits_for(record: FilmRecord, film_id: int, person_ids: dict) -> list[tup
         seen.add(member.person.key)
         credits.append((film_id, person_ids[member.person.key], actor, position, member.character))
     return credits
+
+
+class Vocabulary:
+    """The genres (or themes) of the database, kept in memory through an import: found by
+    the catalog's id, else by name ignoring case ("Drama" and "drama" are one genre)."""
+
+    def __init__(self, model):
+        self.model = model
+        self._by_id: dict[str, int] = {}
+        self._by_name: dict[str, int] = {}
+        # What each row holds, to write only what a catalog changes.
+        self._rows: dict[int, tuple] = {}
+        for pk, name, external_id, names in model.objects.values_list(
+            "pk", "name", "external_id", "names"
+        ):
+            self._remember(pk, name, external_id, names)
+        self._slugs = set(model.objects.values_list("slug", flat=True))
+
+    def _remember(self, pk, name, external_id, names) -> None:
+        self._rows[pk] = (name, external_id, names)
+        self._by_name[name.casefold()] = pk
+        if external_id:
+            self._by_id[external_id] = pk
+
+    def find(self, named: Named) -> int | None:
+        if named.external_id and named.external_id in self._by_id:
+            return self._by_id[named.external_id]
+        return self._by_name.get(named.name.casefold())
+
+    def prepare(self, nameds) -> tuple[list, list]:
+        """The new rows the names make, and the rows they change: an id given to a genre
+        known by name, names in other languages, a name changed under the same id (unless
+        another genre has it)."""
+        missing: dict[str, Named] = {}
+        changed: dict[int, object] = {}
+        for named in nameds:
+            pk = self.find(named)
+            if pk is None:
+                missing.setdefault(named.external_id or named.name.casefold(), named)
+                continue
+            name, external_id, names = self._rows[pk]
+            if named.external_id and named.external_id != external_id:
+                external_id = named.external_id
+            if named.names and dict(named.names) != names:
+                names = dict(named.names)
+            renaming = named.external_id and named.external_id == self._rows[pk][1]
+            if (
+                renaming
+                and named.name != name
+                and self._by_name.get(named.name.casefold(), pk) == pk
+            ):
+                name = named.name
+            if (name, external_id, names) != self._rows[pk]:
+                del self._by_name[self._rows[pk][0].casefold()]
+                self._remember(pk, name, external_id, names)
+                changed[pk] = self.model(pk=pk, name=name, external_id=external_id, names=names)
+        created: list = []
+        taken: set[str] = set()
+        for named in missing.values():
+            keys = {named.name.casefold(), *filter(None, [named.external_id])}
+            if keys & taken:  # a name and an id naming one new genre, in one batch
+                continue
+            taken |= keys
+            # Room for the "-2" of a slug taken already.
+            longest = self.model._meta.get_field("slug").max_length - 8
+            slug = base = slug_for(named.name, self.model._meta.model_name, longest)
+            n = 1
+            while slug in self._slugs:
+                n += 1
+                slug = f"{base}-{n}"
+            self._slugs.add(slug)
+            obj = self.model(
+                name=named.name, slug=slug, external_id=named.external_id, names=dict(named.names)
+            )
+            created.append(obj)
+        ids = new_ids(self.model, len(created))
+        if ids is not None:
+            for obj, pk in zip(created, ids, strict=True):
+                obj.pk = pk
+            self.added(created)
+        return created, list(changed.values())
+
+    def added(self, objects) -> None:
+        for obj in objects:
+            self._remember(obj.pk, obj.name, obj.external_id, obj.names)
