@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from films.catalog.links import FILM_LINKS, LICENSES, PERSON_LINKS, pages_elsewhere
 from films.catalog.models import Film
+from pages.facets import catalog_facets
 
 register = template.Library()
 
@@ -26,9 +27,29 @@ def rating(film, with_count=True) -> dict:
         "percent": round(average * 20),
         # round() as before: floatformat alone would show 4.25 as 4.3, not 4.2.
         "average": round(average, 1),
-        "count": film.rating_count,
-        "with_count": with_count,
+        "count": _rating_count(film) if with_count else "",
     }
+
+
+def _rating_count(film) -> str:
+    """What the rating averages, in a few words: "from 53 reviews", "from 53 reviews and 3
+    votes", "from 3 votes" (a critic's review is not a visitor's vote)."""
+    parts = []
+    catalog = film.catalog_rating_count if film.catalog_rating_average is not None else 0
+    if catalog:
+        if film.catalog_rating_kind == "critics":
+            parts.append(ngettext("%(count)s review", "%(count)s reviews", catalog))
+        else:
+            parts.append(ngettext("%(count)s rating", "%(count)s ratings", catalog))
+        parts[-1] %= {"count": intcomma(catalog)}
+    if film.votes_count:
+        votes = ngettext("%(count)s vote", "%(count)s votes", film.votes_count)
+        parts.append(votes % {"count": intcomma(film.votes_count)})
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return _("from %(count)s") % {"count": parts[0]}
+    return _("from %(first)s and %(second)s") % {"first": parts[0], "second": parts[1]}
 
 
 @register.simple_tag
@@ -103,6 +124,12 @@ def links_out(item) -> list[dict]:
     [{"name", "url"}] (films.catalog.links)."""
     kinds = FILM_LINKS if isinstance(item, Film) else PERSON_LINKS
     return pages_elsewhere(kinds, getattr(item, "links", None), item.external_id or "")
+
+
+@register.simple_tag
+def catalog_has_themes() -> bool:
+    """Whether any film has a theme: the themes index is linked only then."""
+    return catalog_facets().has_themes
 
 
 @register.filter

@@ -1,9 +1,12 @@
 """Film cards (pages.cards, includes/film_card_body.html): the facts they name, in the
 order the film page gives them, escaped, and in the page's language."""
 
+from decimal import Decimal
+
 import pytest
 
 from films.catalog.models import Country, Film, Person
+from films.catalog.ratings import apply_combined_rating
 from tests.conftest import make_film
 from tests.html import find, find_all, links, page, texts
 
@@ -127,3 +130,35 @@ def test_a_card_gives_the_original_title_when_it_differs(client, db):
     assert [texts(card, "p.card-original") for card in cards] == [["Original title: La Haine"]]
     heat = find(page(client.get("/search/?q=heat&type=films")), "article.film-card")
     assert texts(heat, "p.card-original") == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "language", "said"),
+    [
+        ({"catalog_rating_kind": "critics"}, "", "from 53 reviews"),
+        ({"catalog_rating_kind": "audience"}, "", "from 53 ratings"),
+        (
+            {"catalog_rating_kind": "critics", "votes_count": 2, "votes_sum": 8},
+            "",
+            "from 53 reviews and 2 votes",
+        ),
+        ({"catalog_rating_count": 0, "votes_count": 1, "votes_sum": 4}, "", "from 1 vote"),
+        (
+            {"catalog_rating_kind": "critics", "votes_count": 2, "votes_sum": 8},
+            "/fr",
+            "sur 53 critiques et 2 votes",
+        ),
+    ],
+)
+def test_a_cards_rating_says_what_it_averages(client, db, fields, language, said):
+    film = make_film(
+        title="Rated",
+        genres=["Drama"],
+        **{"catalog_rating_average": Decimal("3.80"), "catalog_rating_count": 53, **fields},
+    )
+    apply_combined_rating(film)
+    film.save()
+
+    card = find(page(client.get(f"{language}/genre/drama/")), "article.film-card")
+
+    assert texts(card, ".rating-count") == [said]

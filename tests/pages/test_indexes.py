@@ -66,6 +66,7 @@ def test_the_countries_page_sorts_by_the_name_in_the_pages_language(client, cata
 def test_the_themes_page_is_only_there_when_films_have_themes(client, catalog):
     assert client.get("/themes/").status_code == 404
     assert "Themes" not in text(find(page(client.get("/genres/")), "nav.explore"))
+    assert "Themes" not in text(find(page(client.get("/genres/")), "footer nav"))
 
 
 def test_the_themes_page_puts_the_most_common_first_a_page_at_a_time(client, db):
@@ -85,6 +86,8 @@ def test_the_themes_page_puts_the_most_common_first_a_page_at_a_time(client, db)
     assert len(entries(first)) == THEMES_PER_PAGE
     assert len(entries(second)) == 12
     assert "Themes" in text(find(first, "nav.explore"))
+    footer = find(page(client.get("/browse/")), "footer nav")
+    assert ("Themes", "/themes/") in [(text(a), a.get("href")) for a in find_all(footer, "a")]
 
 
 def test_every_page_links_to_the_index_pages_in_its_footer(client, catalog):
