@@ -189,7 +189,7 @@ def _any(found: QuerySet) -> bool:
     return found.values("pk")[:1].first() is not None
 
 
-FILMS = (Film, ["search_title", "search_original_title"], "rating_count")
+FILMS = (Film, ["search_title", "search_original_title"], "renown")
 PEOPLE = (Person, ["search_name"], "film_count")
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from films.catalog.models import Credit, Film, Genre, Person, Theme
+from films.catalog.ratings import PRIOR_MEAN, renown
 
 # Tests render templates with plain static file names, whether or not collectstatic has
 # run in this checkout (a stale manifest would otherwise fail on a new static file).
@@ -27,6 +28,10 @@ def make_film(**kwargs) -> Film:
     kwargs.setdefault("title", "A Film")
     kwargs.setdefault("external_id", f"test:{Film.objects.count() + 1}:{kwargs['title']}")
     kwargs.setdefault("year", 2000)
+    if kwargs.get("rating_count") and "renown" not in kwargs:
+        # As an import or a vote sets it, from the rank given (else the prior's).
+        rank = kwargs.get("rating_rank") or PRIOR_MEAN
+        kwargs["renown"] = renown(rank, kwargs["rating_count"])
     film = Film.objects.create(**kwargs)
     film.genres.set([make_named(Genre, g) for g in genres])
     film.themes.set([make_named(Theme, t) for t in themes])

@@ -328,6 +328,8 @@ class Film(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
     # Bayesian average used to sort by rating, so one 5-star vote does not beat many 4s.
     rating_rank = models.FloatField(default=0)
+    # Ranks the films a search finds alike (films.catalog.ratings.renown).
+    renown = models.FloatField(default=0, editable=False)
 
     # searchable(title) and searchable(original_title): what search matches.
     search_title = models.CharField(max_length=SEARCH_TITLE_LENGTH, blank=True, editable=False)

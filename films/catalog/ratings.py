@@ -6,6 +6,7 @@ Bayesian average that pulls films with few votes towards a neutral prior, so tha
 5-star vote does not beat a thousand 4-star votes.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,6 +22,14 @@ class CombinedRating:
     average: Decimal | None
     count: int
     rank: float
+    renown: float
+
+
+def renown(rank: float, count: int) -> float:
+    """How well known and well liked a film is, to rank films that match a search alike
+    ("star wars"): many ratings, and good ones. By count alone, the prequels, more reviewed
+    online, would come before Episode IV; by rating alone, a gem before the classic."""
+    return rank * math.log1p(count)
 
 
 def combine_ratings(
@@ -34,7 +43,7 @@ def combine_ratings(
     if count:
         average = Decimal(total / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     rank = (PRIOR_MEAN * PRIOR_VOTES + total) / (PRIOR_VOTES + count)
-    return CombinedRating(average=average, count=count, rank=rank)
+    return CombinedRating(average=average, count=count, rank=rank, renown=renown(rank, count))
 
 
 def apply_combined_rating(film) -> None:
@@ -48,3 +57,4 @@ def apply_combined_rating(film) -> None:
     film.rating_average = combined.average
     film.rating_count = combined.count
     film.rating_rank = combined.rank
+    film.renown = combined.renown

@@ -119,6 +119,7 @@ def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
             rating_average=film.rating_average,
             rating_count=film.rating_count,
             rating_rank=film.rating_rank,
+            renown=film.renown,
             # Cached pages that show this film's rating are keyed on updated_at.
             updated_at=timezone.now(),
         )

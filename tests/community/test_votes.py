@@ -1,6 +1,7 @@
 """Ratings: any visitor gives a film 1 to 5 stars, changes or withdraws them; the film's
 figures stay exact, also when many vote at once; sorting by rating is weighted."""
 
+import math
 import re
 import threading
 from decimal import Decimal
@@ -308,6 +309,8 @@ def test_the_page_combines_the_catalog_rating_with_the_votes(client, db):
     assert (film.rating_average, film.rating_count) == (Decimal("3.40"), 10)
     assert (film.catalog_rating_average, film.catalog_rating_count) == (Decimal("3.00"), 8)
     assert (film.votes_count, film.votes_sum) == (2, 10)
+    # What ranks it among the films a search finds: its rank and number of ratings.
+    assert film.renown == pytest.approx(film.rating_rank * math.log(11))
     text = visible_text(client.get(film.get_absolute_url()))
     assert "68% · 3.4/5 Average in the catalog, 8 ratings, and 2 votes on filmsite." in text
 

@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from films.catalog.models import Film, Person
+from films.catalog.ratings import apply_combined_rating
 from films.catalog.text import searchable
 from pages.facets import catalog_facets
+from pages.search import search_films
 from tests.conftest import make_film
 from tests.html import HtmlElement, card_titles, find, links, page, text, texts
 
@@ -141,6 +143,30 @@ def test_an_exact_original_title_counts_as_an_exact_match(client, db):
         "La Femme Nikita (1990)",
         "Nikita Kozhemyaka (1965)",
     ]
+
+
+@pytest.mark.parametrize("first", [None, 11])
+def test_of_a_franchise_the_best_known_and_liked_comes_before_the_most_reviewed(db, first):
+    # Made-up figures shaped as a franchise's often are: the newer films have more
+    # reviews (online), the classic better ones.
+    for title, year, count, average in [
+        ("Space Saga: Episode I", 1999, 290, 3.1),
+        ("Space Saga: Episode II", 2002, 323, 3.3),
+        ("Space Saga: Episode III", 2005, 335, 3.7),
+        ("Space Saga: Episode IV", 1977, 206, 4.5),
+        ("Space Saga: Episode V", 1980, 174, 4.4),
+    ]:
+        film = make_film(
+            title=title, year=year, catalog_rating_average=average, catalog_rating_count=count
+        )
+        apply_combined_rating(film)
+        film.save()
+    for n in range(8):  # enough titles starting with the query for the fast path
+        make_film(title=f"Space Saga fan film {n}", year=2010)
+
+    found = [film.title for film in search_films("space saga", first=first)][:3]
+
+    assert found == ["Space Saga: Episode IV", "Space Saga: Episode V", "Space Saga: Episode III"]
 
 
 def test_when_enough_titles_start_with_the_query_the_best_known_of_them_come_first(client, db):

@@ -71,6 +71,7 @@ FILM_FIELDS = [
     "rating_average",
     "rating_count",
     "rating_rank",
+    "renown",
     "search_title",
     "search_original_title",
     "updated_at",
