@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html_join
@@ -124,6 +126,28 @@ def links_out(item) -> list[dict]:
     [{"name", "url"}] (films.catalog.links)."""
     kinds = FILM_LINKS if isinstance(item, Film) else PERSON_LINKS
     return pages_elsewhere(kinds, getattr(item, "links", None), item.external_id or "")
+
+
+# A synopsis longer than this opens with its first sentences; the rest is a click away, so
+# that the similar films stay high on the page (a Wikipedia lead runs to 3,000 characters).
+SYNOPSIS_OPENING = 450
+
+
+@register.filter
+def synopsis_parts(synopsis: str) -> tuple[str, str]:
+    """(opening, rest) of a synopsis: the sentences up to about SYNOPSIS_OPENING characters,
+    and the others ("" when it is short, or has no sentence end to stop at)."""
+    if len(synopsis) <= SYNOPSIS_OPENING * 1.5:
+        return synopsis, ""
+    for end in _SENTENCE_END.finditer(synopsis, SYNOPSIS_OPENING // 2):
+        if end.end() >= SYNOPSIS_OPENING:
+            return synopsis[: end.end()].rstrip(), synopsis[end.end() :].lstrip()
+    return synopsis, ""
+
+
+# The end of a sentence: its stop, then a space or a new line (not "U.S. " alone: a stop
+# after a capital letter, which may be an initial, is no end).
+_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?…][)\"”»]?\s+")
 
 
 @register.simple_tag

@@ -22,6 +22,7 @@ class Catalog:
     timecode: Film
     con_air: Film
     figgis: Person
+    saga: Film  # second of a series, with a long synopsis under a licence and links out
 
     @property
     def urls(self) -> dict[str, str]:
@@ -36,6 +37,7 @@ class Catalog:
             "browse": "/browse/",
             "genres": "/genres/",
             "countries": "/countries/",
+            "series-film": self.saga.get_absolute_url(),
         }
 
 
@@ -50,6 +52,7 @@ PAGES = [
     "browse",
     "genres",
     "countries",
+    "series-film",
 ]
 
 
@@ -133,7 +136,25 @@ def make_catalog() -> Catalog:
         "3.20",
         50,
     )
+    saga = [
+        make_film(
+            title=f"Prairie Saga {n}",
+            year=1950 + n,
+            genres=["Western"],
+            directors=["A Director Of Westerns"],
+            series="Prairie Saga",
+            series_ordinal=n,
+            series_names={"fr": "La Saga de la prairie"},
+            titles={"fr": f"La Saga de la prairie {n}"},
+            links={"imdb": f"tt{9000000 + n}", "wikipedia_en": f"Prairie Saga {n}"},
+            synopsis="A family crosses the plains in a wagon. " * 30,
+            synopsis_source="Wikipedia",
+            synopsis_license="CC BY-SA 4.0",
+            synopsis_url=f"https://en.wikipedia.org/wiki/Prairie_Saga_{n}",
+        )
+        for n in (1, 2, 3)
+    ]
     add_bare_films(PADDING_FILMS)
     Person.objects.all().refresh_film_counts()
     build_all()
-    return Catalog(vegas=vegas, timecode=timecode, con_air=con_air, figgis=figgis)
+    return Catalog(vegas=vegas, timecode=timecode, con_air=con_air, figgis=figgis, saga=saga[1])

@@ -619,3 +619,24 @@ def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(
         assert len(card_titles(page(client.get(similar_url(vegas))))) == 20
     with django_assert_num_queries(SIMILAR_PAGE_QUERIES):
         assert len(card_titles(page(client.get(similar_url(vegas, page=2))))) == 10
+
+
+def test_a_long_synopsis_opens_with_its_first_sentences_and_the_rest_is_a_click_away(client, db):
+    told = "A man walks into the desert. " * 10 + "He meets the U.S. Army there. " * 50
+    film = make_film(title="Long Told", synopsis=told)
+
+    synopsis = find(page(client.get(film.get_absolute_url())), "section.synopsis")
+
+    # The first sentences up to about 450 characters, whole: not cut at "U.S.".
+    opening = texts(synopsis, ":scope > p")[0]
+    assert 450 <= len(opening) < 480
+    assert opening.endswith("Army there.")
+    details = find(synopsis, "details")
+    assert text(details, "summary") == "Read the whole synopsis"
+    assert f"{opening} {text(details, 'p')}" == told.strip()
+
+
+def test_a_short_synopsis_is_shown_whole(client, vegas):
+    synopsis = find(page(client.get(vegas.get_absolute_url())), "section.synopsis")
+
+    assert find_all(synopsis, "details") == []
