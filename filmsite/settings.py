@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "films",
     "recommendations",
     "pages",
+    "wikidata",
     "axes",
     "csp",
     "django_guid",
