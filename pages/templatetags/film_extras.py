@@ -1,6 +1,7 @@
 import re
 
 from django import template
+from django.db import DatabaseError
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
@@ -152,8 +153,13 @@ _SENTENCE_END = re.compile(r"(?<![A-Z])[.!?…][)\"”»]?\s+")
 
 @register.simple_tag
 def catalog_has_themes() -> bool:
-    """Whether any film has a theme: the themes index is linked only then."""
-    return catalog_facets().has_themes
+    """Whether any film has a theme: the themes index is linked only then. False when the
+    database cannot tell: the error pages, which every page's footer is part of, must
+    render with the database out of reach."""
+    try:
+        return catalog_facets().has_themes
+    except DatabaseError:
+        return False
 
 
 @register.filter

@@ -3,6 +3,7 @@ CSRF check refused, an error on the server. Each says what happened and what to 
 the site's own layout and language."""
 
 import pytest
+from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -146,3 +147,19 @@ def test_a_form_in_another_charset_than_utf8_gets_the_bad_request_page(db, chars
         )
         assert response.status_code == status, url
         assert says in visible_text(response)
+
+
+def test_a_page_not_found_renders_with_the_database_out_of_reach(client, db, monkeypatch):
+    # Its footer asks whether any film has a theme; with no database to ask, it does not
+    # link the themes, and the page still renders.
+    def unreachable():
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr("pages.templatetags.film_extras.catalog_facets", unreachable)
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    text = visible_text(response)
+    assert "Page not found" in text
+    assert "Decades" in text and "Themes" not in text
