@@ -6,6 +6,8 @@ from django.urls import Resolver404, resolve
 
 # The addresses that take a form; every other page is read only.
 WITH_FORMS = {"films:rate", "films:comments"}
+# Addresses only forms post to: a GET there is answered 405.
+FORMS_ONLY = {"films:watchlist_change"}
 READ_ONLY = ["GET", "HEAD", "OPTIONS"]
 
 
@@ -17,6 +19,8 @@ def allowed_methods(path: str) -> list[str] | None:
         return None
     if match.view_name in WITH_FORMS or "admin" in match.namespaces:
         return ["GET", "HEAD", "POST", "OPTIONS"]
+    if match.view_name in FORMS_ONLY:
+        return ["POST", "OPTIONS"]
     return READ_ONLY
 
 

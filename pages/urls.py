@@ -1,7 +1,18 @@
 from django.urls import path
 
 from films.community.feeds import FilmCommentsFeed, LatestCommentsFeed
-from pages.views import browse, community, film, health, home, indexes, people, search
+from pages.views import (
+    browse,
+    community,
+    film,
+    for_you,
+    health,
+    home,
+    indexes,
+    people,
+    search,
+    watchlist,
+)
 
 app_name = "films"
 
@@ -27,8 +38,11 @@ urlpatterns = [
     path("film/<slug:slug>-<int:pk>/similar/", film.film_similar, name="similar"),
     path("film/<slug:slug>-<int:pk>/similar.json", film.film_similar_json, name="similar_json"),
     path("film/<slug:slug>-<int:pk>/rate/", community.rate, name="rate"),
+    path("film/<slug:slug>-<int:pk>/watchlist/", watchlist.change, name="watchlist_change"),
     path("film/<slug:slug>-<int:pk>/comments/", community.film_comments, name="comments"),
     path("film/<slug:slug>-<int:pk>/comments/feed/", FilmCommentsFeed(), name="comments_feed"),
     path("comments/<int:pk>/", community.comment_permalink, name="comment"),
     path("comments/feed/", LatestCommentsFeed(), name="latest_comments_feed"),
+    path("for-you/", for_you.for_you, name="for_you"),
+    path("watchlist/", watchlist.watchlist, name="watchlist"),
 ]

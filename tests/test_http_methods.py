@@ -18,6 +18,9 @@ def test_options_lists_the_methods_and_renders_no_page(client, film, prefix):
     assert page.status_code == 204 and page.content == b""
     assert page["Allow"] == "GET, HEAD, OPTIONS"
     assert rate.status_code == 204 and rate["Allow"] == "GET, HEAD, POST, OPTIONS"
+    watchlist = client.options(f"{prefix}/film/{film.slug}-{film.pk}/watchlist/")
+    assert watchlist.status_code == 204 and watchlist["Allow"] == "POST, OPTIONS"
+    assert client.get(f"{prefix}/film/{film.slug}-{film.pk}/watchlist/")["Allow"] == "POST"
 
 
 def test_trace_is_refused_with_the_methods_taken(client, film):

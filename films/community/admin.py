@@ -1,4 +1,4 @@
-"""Moderation of comments and withdrawal of votes in the admin."""
+"""Moderation of comments, withdrawal of votes and a look at watchlists in the admin."""
 
 from django.contrib import admin
 from django.template.defaultfilters import pluralize
@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from caching import surrogate_keys
 from films.catalog.admin import ShowsOnPages
-from films.community.models import Comment, Vote
+from films.community.models import Comment, Vote, WatchlistEntry
 from films.community.services import vote_withdraw
 from films.community.visitors import Visitor
 
@@ -93,3 +93,22 @@ class VoteAdmin(admin.ModelAdmin):
             # A Visitor whose key is the vote's: cookie id or "user:<pk>" alike.
             vote_withdraw(film_id=film_id, visitor=Visitor(cookie_id=key))
         self.message_user(request, f"{len(votes)} vote{pluralize(len(votes))} withdrawn.")
+
+
+@admin.register(WatchlistEntry)
+class WatchlistEntryAdmin(admin.ModelAdmin):
+    """Looked at (and deleted, on a visitor's request), never edited: they are the visitors'
+    own lists, and count in no film's figures."""
+
+    list_display = ["film", "kind", "visitor", "user", "added_at"]
+    list_filter = ["kind"]
+    list_select_related = ["film", "user"]
+    search_fields = ["film__title", "=visitor"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,4 @@
-"""What visitors add to the catalog: their ratings and comments."""
+"""What visitors add to the catalog: their ratings, comments and watchlists."""
 
 from django.conf import settings
 from django.db import models
@@ -46,9 +46,55 @@ class Vote(models.Model):
                 fields=["film", "visitor"], name="vote_one_per_visitor_and_film"
             ),
         ]
+        indexes = [
+            # A visitor's votes, newest first: the For you page (pages/views/for_you.py).
+            models.Index(fields=["visitor", "-updated_at"], name="vote_visitor_recent_idx"),
+        ]
 
     def __str__(self):
         return f"{self.stars} stars for film {self.film_id}"
+
+
+class WatchlistEntry(models.Model):
+    """A film a visitor wants to see, or said they are not interested in: one entry per
+    visitor and film, so "Not interested" takes a film off the watchlist, and "Want to see"
+    puts a dismissed film back. Written by films.community.services (watchlist_*)."""
+
+    class Kind(models.TextChoices):
+        WANT = "want", "Want to see"
+        # Kept out of the For you page (and off the watchlist).
+        NOT_INTERESTED = "not_interested", "Not interested"
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="watchlist_entries")
+    # As Vote.visitor: "user:<pk>" for a signed-in user, else the cookie's random id.
+    visitor = models.CharField(max_length=40)
+    # CASCADE, unlike votes: a watchlist counts in no film's figures, and is the person's own.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="watchlist_entries",
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # When the film got its present kind: the watchlist's "recently added" order.
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "watchlist entries"
+        constraints = [
+            # Visitor first: also the index of a visitor's whole list (the watchlist and
+            # For you pages) and of one film's entry (the film page).
+            models.UniqueConstraint(
+                fields=["visitor", "film"], name="watchlist_one_per_visitor_and_film"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["want", "not_interested"]), name="watchlist_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: film {self.film_id}"
 
 
 class CommentQuerySet(models.QuerySet):

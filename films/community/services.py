@@ -1,4 +1,4 @@
-"""Ratings and comments: the writes, and the defences that keep them honest.
+"""Ratings, comments and watchlists: the writes, and the defences that keep them honest.
 
 Votes: one per visitor and film (films.community.visitors, UniqueConstraint), written with
 the film's counters in one transaction so the figures are exact however many visitors vote at once.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import get_usage
@@ -26,7 +26,7 @@ from django_ratelimit.core import get_usage
 from caching import surrogate_keys
 from films.catalog.models import Film
 from films.catalog.ratings import apply_combined_rating
-from films.community.models import Comment, Vote
+from films.community.models import Comment, Vote, WatchlistEntry
 from films.community.visitors import Visitor
 
 MIN_STARS = 1
@@ -38,6 +38,8 @@ MAX_STARS = 5
 RATE_LIMITS = {
     "comment": {"visitor": "5/10m", "address": "20/h"},
     "vote": {"address": "60/10m"},
+    # Adding and removing is quicker than rating: a person clears a list in a few clicks.
+    "watchlist": {"address": "120/10m"},
 }
 
 # Two links or more and a comment waits for a moderator: one link is a person sharing a
@@ -62,13 +64,21 @@ def vote_withdraw(*, film_id: int, visitor: Visitor) -> Film:
     return _change_vote(film_id=film_id, visitor=visitor, stars=None)
 
 
-def visitor_vote(*, film: Film, visitor: Visitor) -> int | None:
-    """The visitor's stars for the film (one query; none for a visitor we have not met)."""
+def visitor_film_state(*, film: Film, visitor: Visitor) -> tuple[int | None, str | None]:
+    """The visitor's stars for the film and its watchlist kind (WatchlistEntry.Kind), each
+    None when there is none: one query, none for a visitor we have not met."""
     if visitor.key is None:
-        return None
-    return (
-        Vote.objects.filter(film=film, visitor=visitor.key).values_list("stars", flat=True).first()
+        return None, None
+    mine = {"film": film, "visitor": visitor.key}
+    state = (
+        Film.objects.filter(pk=film.pk)
+        .values_list(
+            Subquery(Vote.objects.filter(**mine).values("stars")[:1]),
+            Subquery(WatchlistEntry.objects.filter(**mine).values("kind")[:1]),
+        )
+        .first()
     )
+    return state if state is not None else (None, None)
 
 
 def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
@@ -125,6 +135,52 @@ def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
         )
         surrogate_keys.films_rated([film_id])
     return film
+
+
+# --- The watchlist ---------------------------------------------------------------------
+
+
+def watchlist_add(*, film_id: int, visitor: Visitor) -> WatchlistEntry:
+    """The film on the visitor's watchlist ("Want to see"), also after "Not interested"."""
+    return _set_watchlist_kind(film_id=film_id, visitor=visitor, kind=WatchlistEntry.Kind.WANT)
+
+
+def watchlist_dismiss(*, film_id: int, visitor: Visitor) -> WatchlistEntry:
+    """Not interested: the film leaves the visitor's For you page and their watchlist."""
+    return _set_watchlist_kind(
+        film_id=film_id, visitor=visitor, kind=WatchlistEntry.Kind.NOT_INTERESTED
+    )
+
+
+def watchlist_remove(*, film_id: int, visitor: Visitor) -> bool:
+    """The film off the visitor's watchlist; False when it was not on it. A film dismissed
+    stays dismissed: removing it from the list is not wanting it in For you again."""
+    if visitor.key is None:
+        return False
+    deleted, _ = WatchlistEntry.objects.filter(
+        film_id=film_id, visitor=visitor.key, kind=WatchlistEntry.Kind.WANT
+    ).delete()
+    return deleted > 0
+
+
+def _set_watchlist_kind(*, film_id: int, visitor: Visitor, kind: str) -> WatchlistEntry:
+    if visitor.key is None:
+        raise ValueError(
+            "A watchlist needs a visitor: call films.community.visitors.ensure_visitor first."
+        )
+    with transaction.atomic():
+        # get_or_create: of two requests at once for a new entry, the unique constraint lets
+        # one create it and the other read it.
+        entry, created = WatchlistEntry.objects.select_for_update().get_or_create(
+            film_id=film_id,
+            visitor=visitor.key,
+            defaults={"kind": kind, "user_id": visitor.user_id},
+        )
+        if not created and entry.kind != kind:
+            entry.kind = kind
+            entry.added_at = timezone.now()
+            entry.save(update_fields=["kind", "added_at"])
+    return entry
 
 
 # --- Comments --------------------------------------------------------------------------
@@ -215,8 +271,8 @@ def client_address(request) -> str:
 
 
 def retry_after(request, *, action: str, visitor: Visitor) -> int | None:
-    """Count this request against the rate limits of `action` ("comment" or "vote");
-    the seconds to wait when it goes over one of them, else None."""
+    """Count this request against the rate limits of `action` ("comment", "vote" or
+    "watchlist"); the seconds to wait when it goes over one of them, else None."""
     values = {"visitor": visitor.key or "", "address": client_address(request)}
     waits = []
     for kind, rate in RATE_LIMITS[action].items():

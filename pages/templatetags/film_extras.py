@@ -1,8 +1,8 @@
 import re
 
 from django import template
-from django.db import DatabaseError
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db import DatabaseError
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _

@@ -27,7 +27,7 @@ from films.community.services import (
     client_address,
     comment_submit,
     retry_after,
-    visitor_vote,
+    visitor_film_state,
     vote_submit,
     vote_withdraw,
 )
@@ -45,17 +45,20 @@ HELD_MESSAGE = gettext_lazy("Thank you! Your comment will appear once a moderato
 
 
 def film_page_context(request, film: Film) -> dict:
-    """The ratings and comments parts of the film page. Queries: the visitor's own vote
-    (none for a visitor who has never voted or commented) and the newest public comments
-    with their total (one query, the total as a window over the same rows)."""
+    """The ratings, watchlist and comments parts of the film page. Queries: the visitor's
+    own vote and watchlist state (one query, none for a visitor who has never voted,
+    commented or kept a watchlist) and the newest public comments with their total (one
+    query, the total as a window over the same rows)."""
     comments = list(
         Comment.objects.published()
         .filter(film=film)
         .newest_first()
         .annotate(total=Window(Count("id")))[:COMMENTS_ON_FILM_PAGE]
     )
+    own_stars, watchlist_state = visitor_film_state(film=film, visitor=get_visitor(request))
     return {
-        "own_stars": visitor_vote(film=film, visitor=get_visitor(request)),
+        "own_stars": own_stars,
+        "watchlist_state": watchlist_state,
         "star_choices": STAR_CHOICES,
         "comments": comments,
         "comment_count": comments[0].total if comments else 0,

@@ -38,6 +38,9 @@ class Catalog:
             "genres": "/genres/",
             "countries": "/countries/",
             "series-film": self.saga.get_absolute_url(),
+            # A new visitor's: how to start, and an empty list.
+            "for-you": "/for-you/",
+            "watchlist": "/watchlist/",
         }
 
 
@@ -53,6 +56,8 @@ PAGES = [
     "genres",
     "countries",
     "series-film",
+    "for-you",
+    "watchlist",
 ]
 
 

@@ -515,21 +515,22 @@ def test_django_accepts_the_csrf_tokens_of_a_page_from_the_front(front, figgis):
     served = [through(front, url) for _ in range(3)][-1]
     secret = served.cookie("csrftoken")
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', served.html)
-    # The vote form's and the comment form's: one token for the page, as Django gives them
-    # on a page it renders for a visitor of their own (a session: never stored).
+    # The vote form's, the watchlist form's and the comment form's: one token for the page,
+    # as Django gives them on a page it renders for a visitor of their own (a session: never
+    # stored).
     own = Client()
     own.cookies[settings.SESSION_COOKIE_NAME] = "a-session"
     djangos = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', own.get(url).text)
-    assert secret and len(tokens) == len(djangos) == 2
+    assert secret and len(tokens) == len(djangos) == 3
     assert len(set(tokens)) == len(set(djangos)) == 1
 
-    for stars, token in zip((4, 5), tokens, strict=True):
+    for stars, token in zip((4, 5, 3), tokens, strict=True):
         browser = Client(enforce_csrf_checks=True)
         browser.cookies["csrftoken"] = secret
         response = rate(browser, figgis[0], stars=stars, csrfmiddlewaretoken=token)
         assert response.status_code == 302
 
-    assert Film.objects.get(pk=figgis[0].pk).votes_count == 2
+    assert Film.objects.get(pk=figgis[0].pk).votes_count == 3
 
 
 def test_a_visitor_keeps_their_csrf_secret_on_pages_from_the_front(front, figgis):
