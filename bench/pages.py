@@ -3,7 +3,9 @@
 A kind is a name, the paths it requests (in turn, from a sample of the catalog) and its
 targets: requests per second as a share of the floor's (the health check, measured in the
 same run) and a 95th percentile latency. Adding a kind is adding a PageKind to KINDS;
-a kind whose URL does not resolve (a page not built yet) is reported as missing.
+a kind whose URL does not resolve (a page not built yet) is reported as missing. A kind
+with `votes` is asked for by one visitor who has voted that many times (their cookie on
+every request, from visitor_cookie).
 """
 
 import random
@@ -16,6 +18,9 @@ FLOOR = "health"
 SAMPLE_FILMS = 2000
 WARM_FILMS = 5
 BROWSE_PAGES = 50
+# The For you page's visitor: as many votes as its bound reads (pages.views.for_you).
+FOR_YOU_VOTES = 200
+BENCH_VISITOR = "bench-visitor-0000000000"  # a cookie id's shape: 24 URL-safe characters
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class PageKind:
     # First visits: each path is asked for once at most, so that the figures are renders
     # however fast the machine goes through the list (a repeat would come from the cache).
     once: bool = False
+    # Asked for by a visitor with this many votes (visitor_cookie): a page of their own.
+    votes: int = 0
 
 
 class Sample:
@@ -66,6 +73,27 @@ class Sample:
 
     def last_names(self) -> list[str]:
         return [person.name.split()[-1] for person in self.people]
+
+
+def visitor_cookie(sample: Sample, votes: int) -> str:
+    """The Cookie header of BENCH_VISITOR, after giving them `votes` votes (at most one per
+    sample film) through the site's own writes: four in five of 4 or 5 stars, the others of
+    1 or 2. Votes already there are kept, so a database reused between runs is voted on once.
+    The cookie is signed with SECRET_KEY: the probe must run with the server's."""
+    from django.http import HttpResponse
+
+    from films.community.models import Vote
+    from films.community.services import vote_submit
+    from films.community.visitors import COOKIE_NAME, Visitor, remember_visitor
+
+    visitor = Visitor(cookie_id=BENCH_VISITOR)
+    voted = set(Vote.objects.filter(visitor=BENCH_VISITOR).values_list("film_id", flat=True))
+    for n, film in enumerate(sample.films[:votes]):
+        if film.pk not in voted:
+            vote_submit(film_id=film.pk, visitor=visitor, stars=(5, 4, 5, 4, 1 + n % 2)[n % 5])
+    response = HttpResponse()
+    remember_visitor(response, visitor)
+    return f"{COOKIE_NAME}={response.cookies[COOKIE_NAME].value}"
 
 
 def _search(words: list[str]) -> list[str]:
@@ -122,6 +150,15 @@ KINDS = [
         warm=True,
     ),
     PageKind(
+        "api-film-warm",
+        f"/api/v1/films/<id>/, a film's JSON with its similar films, the same {WARM_FILMS} "
+        "films again and again (warm; first visits would meet the API's rate limit)",
+        lambda s: [
+            reverse("api-v1:getFilm", kwargs={"film_id": f.pk}) for f in s.films[:WARM_FILMS]
+        ],
+        warm=True,
+    ),
+    PageKind(
         "person",
         "the page of a prolific actor (200+ films)",
         lambda s: [
@@ -129,6 +166,12 @@ KINDS = [
         ],
         max_p95_ms=60,
         warm=True,
+    ),
+    PageKind(
+        "for-you",
+        f"For you, of a visitor with {FOR_YOU_VOTES} votes (rendered each time, never stored)",
+        lambda s: [reverse("films:for_you")],
+        votes=FOR_YOU_VOTES,
     ),
 ]
 

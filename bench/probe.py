@@ -26,9 +26,10 @@ def state() -> dict:
 
 
 def paths(seed: int, directory: Path) -> dict:
-    """Writes each page kind's paths to DIRECTORY/KIND.txt; {kind: number of paths, or
-    None when the page does not exist}."""
-    from bench.pages import KINDS, Sample, paths_of
+    """Writes each page kind's paths to DIRECTORY/KIND.txt (and the Cookie header of a kind
+    asked for by a visitor to DIRECTORY/KIND.cookie); {kind: number of paths, or None when
+    the page does not exist}."""
+    from bench.pages import KINDS, Sample, paths_of, visitor_cookie
 
     sample = Sample(seed=seed)
     found = {}
@@ -37,6 +38,8 @@ def paths(seed: int, directory: Path) -> dict:
         found[kind.name] = len(listed) if listed else None
         if listed:
             (directory / f"{kind.name}.txt").write_text("\n".join(listed) + "\n")
+        if listed and kind.votes:
+            (directory / f"{kind.name}.cookie").write_text(visitor_cookie(sample, kind.votes))
     return found
 
 

@@ -274,7 +274,9 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
     pages, rss = {}, {}
     try:
         with tempfile.TemporaryDirectory() as scratch:
-            counts = probe(env, "paths", str(args.seed), scratch)
+            # With the server's SECRET_KEY: it signs the cookie of a kind with a visitor.
+            probe_env = {**env, "SECRET_KEY": server_env["SECRET_KEY"]}
+            counts = probe(probe_env, "paths", str(args.seed), scratch)
             _wait_until_up(port)
             for kind in KINDS:
                 if wanted and kind.name not in wanted:
@@ -296,13 +298,23 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
                     warm_up = Path(scratch) / f"{kind.name}-warm-up.txt"
                     warm_up.write_text("\n".join(warm_up_paths) + "\n")
                     listing.write_text("\n".join(paths) + "\n")
+                cookie_file = Path(scratch) / f"{kind.name}.cookie"
+                cookie = cookie_file.read_text() if cookie_file.exists() else ""
                 how = "each once, in at most" if kind.once else "for"
                 print(f"  {kind.name}: {len(paths):,} URLs {how} {args.duration:g} s", flush=True)
                 if kind.warm:
                     for path in paths:
                         _status(port, path)
-                _wrk(wrk, port, warm_up, args.connections, min(2.0, args.duration))
-                figures = _wrk(wrk, port, listing, args.connections, args.duration, once=kind.once)
+                _wrk(wrk, port, warm_up, args.connections, min(2.0, args.duration), cookie=cookie)
+                figures = _wrk(
+                    wrk,
+                    port,
+                    listing,
+                    args.connections,
+                    args.duration,
+                    once=kind.once,
+                    cookie=cookie,
+                )
                 pages[kind.name] = {"what": kind.what, "urls": len(paths), **figures}
                 for pid in descendants(server.pid):
                     rss[str(pid)] = max(rss.get(str(pid), 0), round(rss_kb(pid) / 1024))
@@ -320,10 +332,13 @@ def load_pages(args, env: dict) -> tuple[dict, dict]:
     return pages, {"workers": rss, "max": max(rss.values(), default=0)}
 
 
-def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float, once=False) -> dict:
+def _wrk(
+    wrk: str, port: int, listing: Path, connections: int, duration: float, once=False, cookie=""
+) -> dict:
     """wrk's figures for the paths of the listing, asked in turn for `duration` seconds,
     or, `once`, until each has been answered once if that comes first: wrk.lua then says
-    so, and wrk, interrupted, reports the time until then."""
+    so, and wrk, interrupted, reports the time until then. `cookie`: the Cookie header of
+    every request (a visitor's page)."""
     duration = max(1, round(duration))  # wrk takes whole seconds
     command = [
         wrk,
@@ -336,7 +351,11 @@ def _wrk(wrk: str, port: int, listing: Path, connections: int, duration: float, 
         "--",
         str(listing),
     ]
-    env = {**os.environ, "BENCH_ONCE": ALL_ANSWERED} if once else None
+    env = {
+        **os.environ,
+        **({"BENCH_ONCE": ALL_ANSWERED} if once else {}),
+        **({"BENCH_COOKIE": cookie} if cookie else {}),
+    }
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     output = []
     for printed in process.stdout:

@@ -4,6 +4,11 @@ local paths = {}
 local index = 0
 -- As browsers ask, with the compression they accept (what Chromium sends).
 wrk.headers["Accept-Encoding"] = "gzip, deflate, br, zstd"
+-- BENCH_COOKIE: a visitor's cookie on every request (a page of their own: For you).
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie then
+  wrk.headers["Cookie"] = cookie
+end
 
 function init(args)
   for line in io.lines(args[1]) do

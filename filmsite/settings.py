@@ -147,9 +147,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "ninja",  # its Swagger UI files, served from here (api/, docs/api.md)
     "films",
     "recommendations",
     "pages",
+    "api",
     "wikidata",
     "axes",
     "csp",
@@ -169,6 +171,8 @@ MIDDLEWARE = [
     # Inside WholePageMiddleware, so that a stored page keeps their headers too; before
     # whitenoise, so that static files (an SVG) get them as well.
     "csp.middleware.CSPMiddleware",
+    # Access-Control-Allow-Origin: * on the read-only API (api/cors.py), kept by stored pages.
+    "api.cors.ReadOnlyCorsMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -269,6 +273,11 @@ SURROGATE_KEY_PURGE_HOOK = os.environ.get("SURROGATE_KEY_PURGE_HOOK", "") or Non
 # lets comments through rather than refusing everyone; the other spam defences still hold.
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
+# Answers the JSON API (api/) computes for one address, as django-ratelimit writes a rate
+# ("300/m": 300 a minute); those from the whole-page cache are not counted. "off": no limit.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "").strip().lower() or "300/m"
+if not re.fullmatch(r"off|[0-9]+/[0-9]*[smhd]", API_RATE_LIMIT):
+    raise _unexpected("API_RATE_LIMIT", API_RATE_LIMIT, "a rate such as 300/m or 20/s, or off")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

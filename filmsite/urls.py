@@ -26,6 +26,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("api/", include("api.urls")),  # the JSON API, in English only (docs/api.md)
 ]
 # English pages keep their URLs (/film/...); French ones live under /fr/.
 urlpatterns += i18n_patterns(path("", include("pages.urls")), prefix_default_language=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("filmsite", "pages", "films", "recommendations", "caching")
+PACKAGES = ("filmsite", "api", "pages", "films", "recommendations", "wikidata", "caching")
 
 
 def test_the_parts_import_each_other_in_layers():
