@@ -218,6 +218,7 @@ def film(request, film_id: int):
         "release_date": film.release_date,
         "release_date_precision": film.release_date_precision,
         "synopsis": film.synopsis,
+        "synopsis_source": film.synopsis_source,
         "synopsis_license": film.synopsis_license,
         "synopsis_url": film.synopsis_url,
         "series": film.series,

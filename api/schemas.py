@@ -220,6 +220,7 @@ class FilmDetail(FilmSummary):
     )
     release_date_precision: Literal["year", "month", "day", ""]
     synopsis: str
+    synopsis_source: str = Field(description="Where the synopsis comes from, if anywhere.")
     synopsis_license: str = Field(description="What the synopsis must be shown with, if any.")
     synopsis_url: str
     series: str = Field(description="Its series or franchise as the catalog names it.")

@@ -108,10 +108,27 @@ class FilmAdmin(ShowsOnPages):
     show_full_result_count = False
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "original_title", "slug", "external_id", "source"]}),
+        (None, {"fields": ["title", "original_title", "titles", "slug", "external_id", "source"]}),
         ("Release", {"fields": ["year", "release_date", "release_date_precision", "runtime"]}),
-        ("Description", {"fields": ["genres", "themes", "countries", "languages", "series"]}),
-        ("Synopsis", {"fields": ["synopsis", "synopsis_source"]}),
+        (
+            "Description",
+            {
+                "fields": [
+                    "genres",
+                    "themes",
+                    "countries",
+                    "languages",
+                    "series",
+                    "series_ordinal",
+                    "series_names",
+                ]
+            },
+        ),
+        (
+            "Synopsis",
+            {"fields": ["synopsis", "synopsis_source", "synopsis_license", "synopsis_url"]},
+        ),
+        ("Elsewhere", {"fields": ["links"]}),
         ("Cast", {"fields": ["cast_in_billing_order"]}),
         (
             "Ratings",

@@ -64,6 +64,9 @@ def _url_pattern(name, keys, language, script_prefix, urlconf) -> str:
     return reverse(name, kwargs={key: _stand_in(n) for n, key in enumerate(keys)})
 
 
+_WIKIPEDIA_ADDRESS = re.compile(r"https?://([a-z]{2,3})(?:\.m)?\.wikipedia\.org/")
+
+
 def slug_for(text: str, fallback: str, max_length: int = 200) -> str:
     # ASCII slugs ("Amélie" -> "amelie"); titles in other scripts get the fallback,
     # the id in the URL is what finds the row anyway. Cut: folding lengthens some
@@ -391,6 +394,13 @@ class Film(models.Model):
     def local_title(self) -> str:
         """The title in the visitor's language where the catalog gives one."""
         return in_language(self.titles, get_language()) or self.title
+
+    @property
+    def synopsis_language(self) -> str:
+        """The language of a synopsis from a Wikipedia ("en" for en.wikipedia.org), so
+        that a page in another language marks it as such; "" when unknown."""
+        found = _WIKIPEDIA_ADDRESS.match(self.synopsis_url)
+        return found.group(1) if found else ""
 
     @property
     def local_series(self) -> str:

@@ -6,16 +6,19 @@ from django.http import Http404
 FILMS_PER_PAGE = 20
 
 
-def paginate(request, object_list, per_page=FILMS_PER_PAGE):
-    """The requested page; a page number that is not a page is a 404, never a 500."""
+def paginate(request, object_list, per_page=FILMS_PER_PAGE, *, shrinking=False):
+    """The requested page; a page number that is not a page is a 404, never a 500.
+    `shrinking`: a visitor's own list, which their last removal may have made a page
+    shorter; a page past its end is then its last page."""
     paginator = Paginator(object_list, per_page, orphans=3)
     number = request.GET.get("page", "1")
     # ASCII digits only: "²".isdigit() is true, but int("²") fails.
-    if not re.fullmatch(r"[0-9]{1,9}", number) or not 1 <= int(number) <= max(
-        paginator.num_pages, 1
-    ):
+    if not re.fullmatch(r"[0-9]{1,9}", number) or int(number) < 1:
         raise Http404("No such page.")
-    return paginator.page(int(number))
+    last = max(paginator.num_pages, 1)
+    if int(number) > last and not shrinking:
+        raise Http404("No such page.")
+    return paginator.page(min(int(number), last))
 
 
 def querystring_without_page(request) -> str:

@@ -1,4 +1,4 @@
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -47,7 +47,8 @@ def _film_or_redirect(request, slug, pk):
 def film_detail(request, slug, pk):
     # Queries, with both cached parts fresh: the film with its recommendations row, the
     # films it suggests (their updated_at keys the cache), the newest public comments with
-    # their total; for a visitor who has voted or commented before, their own vote.
+    # their total; for a visitor who has voted or commented before, their own vote; for a
+    # film of a series, what keys its list of the series.
     # A miss adds the film's genres, themes, countries, languages and credits (one query,
     # films.catalog.relations), and the facts of the suggested films' cards not cached
     # (pages.cards).
@@ -187,10 +188,13 @@ def film_parts_key(film, request) -> str:
     holds absolute URLs: the host and scheme are part of the key."""
     parts = [str(film.pk), film.updated_at.isoformat(), get_language() or ""]
     parts += [request.scheme, request.get_host()]
-    # The films of its series, listed with it, change with the catalog, after which the
-    # similar films are built again.
-    record = getattr(film, "recommendations", None)
-    parts += [record.built_at.isoformat() if record else ""]
+    if film.series:
+        # The films of its series are listed with it: any of them changing, joining or
+        # leaving changes the key (one query, on the series' index).
+        series = Film.objects.filter(series=film.series).aggregate(
+            latest=Max("updated_at"), films=Count("id")
+        )
+        parts += [series["latest"].isoformat(), str(series["films"])]
     return fragment_key("film-parts", parts)
 
 

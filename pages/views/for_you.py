@@ -72,7 +72,7 @@ def for_you(request):
     key = get_visitor(request).key
     votes, listed = _visitor_films(key)
     ranked = rank(votes, listed)
-    page = paginate(request, ranked)
+    page = paginate(request, ranked, shrinking=True)
     ctx = {
         "page": page,
         "has_votes": bool(votes),

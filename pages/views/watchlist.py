@@ -130,7 +130,7 @@ def watchlist(request):
         ).annotate(added_at=F("watchlist_entries__added_at"))
         filterset = SimilarFilmFilter(request.GET, queryset=films)
         listed = filterset.qs if filterset.is_valid() else films.none()
-        page = paginate(request, listed.order_by(*WATCHLIST_SORTS[sort]))
+        page = paginate(request, listed.order_by(*WATCHLIST_SORTS[sort]), shrinking=True)
         page.object_list = list(page.object_list)
         add_card_bodies(page.object_list)
         ctx.update(page=page, filter=filterset)

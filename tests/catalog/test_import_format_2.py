@@ -153,3 +153,28 @@ def test_an_unknown_field_is_still_ignored(import_lines):
     import_lines(film_line(1, poster="https://example.org/poster.jpg"))
 
     assert Film.objects.count() == 1
+
+
+def test_a_genre_with_an_id_keeps_it_when_another_id_names_it_too(import_lines):
+    import_lines(film_line(1, genres=[DRAMA]))
+    # Another id whose name is the same genre's: that genre, and its id stays.
+    import_lines(film_line(2, genres=[{"id": "wikidata:Q1", "name": "drama"}]))
+    import_lines(film_line(3, genres=[{"id": "wikidata:Q130232", "name": "Drama"}]))
+
+    assert list(Genre.objects.values_list("name", "external_id")) == [("Drama", DRAMA["id"])]
+    assert {film.genres.get().name for film in Film.objects.all()} == {"Drama"}
+
+
+def test_films_of_a_genre_renamed_by_an_import_are_shown_again(import_lines):
+    import_lines(film_line(1, genres=[DRAMA]), film_line(2, genres=["Comedy"]))
+    before = dict(Film.objects.values_list("external_id", "updated_at"))
+
+    import_lines(
+        film_line(1, genres=[{**DRAMA, "names": {"fr": "film dramatique"}}]),
+        film_line(2, genres=["Comedy"]),
+    )
+
+    after = dict(Film.objects.values_list("external_id", "updated_at"))
+    # Cached pieces of a film key on updated_at: the drama's must change, not the comedy's.
+    assert after["test:film-1"] > before["test:film-1"]
+    assert after["test:film-2"] == before["test:film-2"]

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from films.catalog.models import Film
 from films.community.models import WatchlistEntry
 from films.community.visitors import COOKIE_NAME
 from pages.facets import catalog_facets
@@ -208,11 +209,27 @@ def test_too_many_changes_from_one_address_are_a_429(client, ran, monkeypatch):
     assert entries() == [("Ran", "want")]
 
 
-@pytest.mark.parametrize("number", ["0", "2", "x"])
-def test_a_page_of_the_watchlist_that_does_not_exist_is_a_404(client, ran, number):
+@pytest.mark.parametrize("number", ["0", "x", "²"])
+def test_a_page_number_that_is_no_number_of_a_page_is_a_404(client, ran, number):
     change(client, ran, "want")
 
     assert client.get(f"{WATCHLIST}?page={number}").status_code == 404
+
+
+def test_removing_the_last_film_of_the_last_page_leads_back_to_the_new_last_page(client, db):
+    films = [make_film(title=f"Film {n:02d}", year=2000) for n in range(24)]
+    for film in films:
+        change(client, film, "want")
+    second_page = f"{WATCHLIST}?page=2"
+    shown = listed_titles(client.get(second_page))
+    assert len(shown) == 4
+
+    removed = Film.objects.get(title=shown[-1])
+    response = change(client, removed, "remove", next=second_page)
+
+    assert response.status_code == 302 and response["Location"] == second_page
+    # 23 films now fit on one page (orphans): the last page, not a 404.
+    assert len(listed_titles(client.get(second_page))) == 23
 
 
 # --- The list: sorted and filtered ----------------------------------------------------

@@ -125,6 +125,8 @@ def test_french_pages_show_the_catalogs_french_titles_and_names(client, aliens):
     assert facts(doc)["Genres"] == "Épouvante, science-fiction"
     assert facts(doc)["Thèmes"] == "espace"
     assert facts(doc)["Série"] == "Épisode 1 de la série Alien, la saga"
+    # Its synopsis comes from the English Wikipedia: marked as English for screen readers.
+    assert find(doc, "section.synopsis .synopsis-text").get("lang") == "en"
     series = find(doc, "section.series")
     assert texts(series, "li")[0] == "Alien, le huitième passager (1979)"
     # The cards of its similar films name genres and themes in French too.
@@ -140,3 +142,17 @@ def test_english_pages_keep_the_catalogs_own_names(client, aliens):
     assert text(doc, "h1") == "Alien (1979)"
     assert facts(doc)["Genres"] == "Horror, Science fiction"
     assert facts(doc)["Themes"] == "outer space"
+
+
+def test_the_series_list_follows_the_other_films_of_the_series(client, aliens, tmp_path):
+    url = "/fr" + Film.objects.get(title="Aliens").get_absolute_url()
+    assert texts(find(page(client.get(url)), "section.series"), "li")[2] == "Alien 3 (1992)"
+
+    catalog = write_catalog(
+        tmp_path,
+        alien_film(3, "Alien 3", 1992, 3, titles={"fr": "Alien³"}, directors=["David Fincher"]),
+        name="update.jsonl",
+    )
+    call_command("import_catalog", catalog, stdout=io.StringIO())
+
+    assert texts(find(page(client.get(url)), "section.series"), "li")[2] == "Alien³ (1992)"

@@ -628,7 +628,7 @@ def test_a_long_synopsis_opens_with_its_first_sentences_and_the_rest_is_a_click_
     synopsis = find(page(client.get(film.get_absolute_url())), "section.synopsis")
 
     # The first sentences up to about 450 characters, whole: not cut at "U.S.".
-    opening = texts(synopsis, ":scope > p")[0]
+    opening = texts(synopsis, ".synopsis-text > p")[0]
     assert 450 <= len(opening) < 480
     assert opening.endswith("Army there.")
     details = find(synopsis, "details")

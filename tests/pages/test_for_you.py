@@ -193,11 +193,20 @@ def test_with_nothing_left_to_suggest_it_says_so_without_offering_rated_films(cl
     assert find_all(page(response), "#starters") == []  # Classic, rated, is not offered
 
 
-@pytest.mark.parametrize("number", ["0", "2", "x"])
-def test_a_page_that_does_not_exist_is_a_404(client, films, number):
+@pytest.mark.parametrize("number", ["0", "x"])
+def test_a_page_number_that_is_no_number_of_a_page_is_a_404(client, films, number):
     rate(client, films["alien"], stars="5")
 
     assert client.get(f"{FOR_YOU}?page={number}").status_code == 404
+
+
+def test_a_page_past_the_end_is_the_last_one_as_after_a_film_was_dismissed(client, films):
+    # "Not interested" on the last film of the last page comes back to that page.
+    rate(client, films["alien"], stars="5")
+
+    first = titles(client.get(FOR_YOU))
+    assert first
+    assert titles(client.get(f"{FOR_YOU}?page=2")) == first
 
 
 # --- Queries --------------------------------------------------------------------------

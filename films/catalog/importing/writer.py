@@ -198,9 +198,14 @@ class CatalogWriter:
             named = batch.new_named.get(model, [])
             insert_objects(model, named)
             vocabulary.added(named)
-            model.objects.bulk_update(
-                batch.changed_named.get(model, []), ["name", "external_id", "names"]
-            )
+            changed = batch.changed_named.get(model, [])
+            if changed:
+                model.objects.bulk_update(changed, ["name", "external_id", "names"])
+                # Their films' cached pieces name them: caching.fragments keys on updated_at.
+                relation = "genres" if model is Genre else "themes"
+                Film.objects.filter(**{f"{relation}__in": changed}).update(
+                    updated_at=timezone.now()
+                )
         people = [person for _, person in batch.new_people]
         insert_objects(Person, people)
         for ref, person in batch.new_people:
@@ -501,7 +506,9 @@ class Vocabulary:
                 missing.setdefault(named.external_id or named.name.casefold(), named)
                 continue
             name, external_id, names = self._rows[pk]
-            if named.external_id and named.external_id != external_id:
+            if named.external_id and not external_id:
+                # Known by name until now: it takes the catalog's id. One that has an id
+                # keeps it (two ids naming one genre, "drama film" and "drama", say).
                 external_id = named.external_id
             if named.names and dict(named.names) != names:
                 names = dict(named.names)
