@@ -11,6 +11,9 @@ finds Nicolas Cage, "godfathr" The Godfather. On PostgreSQL by trigram word simi
 over every title or name, kept in the process's memory for each version of the catalog.
 """
 
+import functools
+import operator
+
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
@@ -84,9 +87,9 @@ def _matching(queryset: QuerySet, fields: list[str], query: str, popularity: str
     beats a prefix of a title, and so does a title that is the query after a leading
     article."""
     with_articles = [f"{article} {query}" for article in LEADING_ARTICLES]
-    rank_cases = [When(**{field: query}, then=Value(0)) for field in fields]
-    rank_cases += [When(**{f"{field}__in": with_articles}, then=Value(1)) for field in fields]
-    rank_cases += [When(**{f"{field}__startswith": query}, then=Value(2)) for field in fields]
+    rank_cases = [When(_is(field, query), then=Value(0)) for field in fields]
+    rank_cases += [When(_is_one_of(field, with_articles), then=Value(1)) for field in fields]
+    rank_cases += [When(_starts(field, query), then=Value(2)) for field in fields]
     rank_cases += [When(**{f"{field}__contains": f" {query}"}, then=Value(3)) for field in fields]
     rank = Case(*rank_cases, default=Value(4), output_field=IntegerField())
     return (
@@ -94,6 +97,29 @@ def _matching(queryset: QuerySet, fields: list[str], query: str, popularity: str
         .annotate(match_rank=rank)
         .order_by("match_rank", F(popularity).desc(), "id")
     )
+
+
+# Columns that hold several texts between bars ("| der pate | le parrain |",
+# films.catalog.models.between_bars): each text is matched as a column of its own would be.
+LISTS = {"search_other_titles"}
+
+
+def _is(field: str, text: str) -> Q:
+    if field in LISTS:
+        return Q(**{f"{field}__contains": f"| {text} |"})
+    return Q(**{field: text})
+
+
+def _is_one_of(field: str, texts: list[str]) -> Q:
+    if field in LISTS:
+        return functools.reduce(operator.or_, (_is(field, text) for text in texts))
+    return Q(**{f"{field}__in": texts})
+
+
+def _starts(field: str, text: str) -> Q:
+    if field in LISTS:
+        return Q(**{f"{field}__contains": f"| {text}"})
+    return Q(**{f"{field}__startswith": text})
 
 
 def _may_be_misspelt(query: str) -> bool:
@@ -162,13 +188,13 @@ def _starting_with(queryset: QuerySet, fields: list[str], query: str, popularity
         # Two branches, not one OR: each reads its index alone, the prefix one without
         # reading a row.
         branches.append(
-            model.objects.filter(**{f"{field}__startswith": query})
-            .annotate(exact=Case(When(**{field: query}, then=Value(0)), default=Value(2)))
+            model.objects.filter(_starts(field, query))
+            .annotate(exact=Case(When(_is(field, query), then=Value(0)), default=Value(2)))
             .order_by()  # not by title: the index has none
             .values_list("id", "exact", popularity)
         )
         branches.append(
-            model.objects.filter(**{f"{field}__in": with_articles})
+            model.objects.filter(_is_one_of(field, with_articles))
             .annotate(exact=Value(1))
             .order_by()
             .values_list("id", "exact", popularity)
@@ -189,7 +215,7 @@ def _any(found: QuerySet) -> bool:
     return found.values("pk")[:1].first() is not None
 
 
-FILMS = (Film, ["search_title", "search_original_title"], "renown")
+FILMS = (Film, ["search_title", "search_original_title", "search_other_titles"], "renown")
 PEOPLE = (Person, ["search_name"], "film_count")
 
 

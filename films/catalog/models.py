@@ -84,6 +84,18 @@ def search_text(text: str, max_length: int) -> str:
     return searchable(text)[:max_length].rstrip()
 
 
+def between_bars(texts: list[str], max_length: int) -> str:
+    """Several searchable texts in one column, "| a | b |" ("" for none), as many whole
+    ones as fit: searchable() leaves no bar inside a text."""
+    joined = ""
+    for text in texts:
+        longer = f"{joined or '|'} {text} |"
+        if len(longer) > max_length:
+            break
+        joined = longer
+    return joined
+
+
 class NamedQuerySet(models.QuerySet):
     def with_film_count(self):
         return self.annotate(film_count=models.Count("films"))
@@ -339,6 +351,11 @@ class Film(models.Model):
     search_original_title = models.CharField(
         max_length=SEARCH_TITLE_LENGTH, blank=True, editable=False
     )
+    # searchable() of its titles in other languages, those that differ from the two above,
+    # each between bars: "| der pate | le parrain |" (pages.search finds each alike).
+    search_other_titles = models.CharField(
+        max_length=SEARCH_TITLE_LENGTH, blank=True, editable=False
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -410,6 +427,9 @@ class Film(models.Model):
         self.search_title = search_text(self.title, SEARCH_TITLE_LENGTH)
         original = search_text(self.original_title, SEARCH_TITLE_LENGTH)
         self.search_original_title = original if original != self.search_title else ""
+        others = {search_text(title, SEARCH_TITLE_LENGTH) for title in self.titles.values()}
+        others -= {self.search_title, original}
+        self.search_other_titles = between_bars(sorted(others), SEARCH_TITLE_LENGTH)
 
     @property
     def duration_display(self) -> str:

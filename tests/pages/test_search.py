@@ -509,3 +509,15 @@ def test_suggestions_make_one_query_for_films_and_one_for_people(
 )
 def test_titles_and_names_are_stored_folded_for_search(text, folded):
     assert searchable(text) == folded
+
+
+@pytest.mark.parametrize("first", [None, 11])
+def test_a_film_is_found_by_its_title_in_another_language(db, first):
+    make_film(title="The Godfather", titles={"fr": "Le Parrain", "de": "Der Pate"})
+    make_film(title="The Godfather Part II", titles={"fr": "Le Parrain, 2e partie"})
+    make_film(title="Parrain", year=1990)
+
+    found = [film.title for film in search_films("le parrain", first=first)]
+
+    assert found[:2] == ["The Godfather", "The Godfather Part II"]
+    assert [film.title for film in search_films("der pate", first=first)] == ["The Godfather"]

@@ -74,6 +74,7 @@ FILM_FIELDS = [
     "renown",
     "search_title",
     "search_original_title",
+    "search_other_titles",
     "updated_at",
 ]
 
