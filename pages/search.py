@@ -11,8 +11,7 @@ finds Nicolas Cage, "godfathr" The Godfather. On PostgreSQL by trigram word simi
 over every title or name, kept in the process's memory for each version of the catalog.
 """
 
-import functools
-import operator
+import re
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
@@ -44,11 +43,13 @@ def _matches(fields: list[str], query: str) -> Q:
     matches = Q()
     for field in fields:
         if len(query) < MIN_PARTIAL_LENGTH:
-            matches |= Q(**{f"{field}__startswith": query}) | Q(
-                **{f"{field}__contains": f" {query}"}
-            )
+            word_start = Q(**{f"{field}__contains": f" {query}"})
+            if field in LISTS:  # each of its texts follows a space
+                matches |= _in_a_list(field) & word_start
+            else:
+                matches |= Q(**{f"{field}__startswith": query}) | word_start
             continue
-        every_word = Q()
+        every_word = _in_a_list(field) if field in LISTS else Q()
         for word in query.split():
             every_word &= Q(**{f"{field}__contains": word})
         matches |= every_word
@@ -104,21 +105,30 @@ def _matching(queryset: QuerySet, fields: list[str], query: str, popularity: str
 LISTS = {"search_other_titles"}
 
 
+def _in_a_list(field: str) -> Q:
+    # Said outright, as the column's partial index says it: PostgreSQL then knows how few
+    # films have such titles, and plans no parallel scan for them.
+    return ~Q(**{field: ""})
+
+
 def _is(field: str, text: str) -> Q:
     if field in LISTS:
-        return Q(**{f"{field}__contains": f"| {text} |"})
+        return _in_a_list(field) & Q(**{f"{field}__contains": f"| {text} |"})
     return Q(**{field: text})
 
 
 def _is_one_of(field: str, texts: list[str]) -> Q:
     if field in LISTS:
-        return functools.reduce(operator.or_, (_is(field, text) for text in texts))
+        # One condition, not an OR of LIKEs: eighteen index scans made PostgreSQL plan the
+        # whole search in parallel, a few milliseconds more.
+        either = "|".join(re.escape(text) for text in texts)
+        return _in_a_list(field) & Q(**{f"{field}__regex": rf"\| (?:{either}) \|"})
     return Q(**{f"{field}__in": texts})
 
 
 def _starts(field: str, text: str) -> Q:
     if field in LISTS:
-        return Q(**{f"{field}__contains": f"| {text}"})
+        return _in_a_list(field) & Q(**{f"{field}__contains": f"| {text}"})
     return Q(**{f"{field}__startswith": text})
 
 
