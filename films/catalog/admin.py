@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -107,6 +107,8 @@ class FilmAdmin(ShowsOnPages):
     inlines = [CreditInline]
     show_full_result_count = False
     list_per_page = 50
+    # A synopsis's address typed without its scheme is a web page's: https (as Django 6 will).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "original_title", "titles", "slug", "external_id", "source"]}),
         ("Release", {"fields": ["year", "release_date", "release_date_precision", "runtime"]}),
