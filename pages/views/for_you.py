@@ -20,6 +20,10 @@ of the people, genres and themes the reasons mention (one query per kind, none f
 not mentioned). Never stored: each vote changes it, and it is the visitor's own.
 """
 
+import gc
+from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from django.shortcuts import render
@@ -102,7 +106,7 @@ def _visitor_films(key: str | None) -> tuple[list[tuple[int, int]], dict[int, st
     return votes, listed
 
 
-def rank(votes: list[tuple[int, int]], listed: dict[int, str]) -> list[Candidate]:
+def rank(votes: list[tuple[int, int]], listed: dict[int, str]) -> Sequence[Candidate]:
     """The suggestions for a visitor with these votes (newest first) and watchlist, best
     first; ties to the older film id. One query, none without a vote of 1, 2, 4 or 5."""
     liked = [film_id for film_id, stars in votes if stars >= LIKED][:LIKED_READ]
@@ -114,23 +118,60 @@ def rank(votes: list[tuple[int, int]], listed: dict[int, str]) -> list[Candidate
     left_out = set(stars_of) | {
         film_id for film_id, kind in listed.items() if kind == WatchlistEntry.Kind.NOT_INTERESTED
     }
-    records = FilmRecommendations.objects.filter(film_id__in=weights).values_list(
-        "film_id", "suggestions"
+    scores: defaultdict[int, float] = defaultdict(float)
+    sources: defaultdict[int, list] = defaultdict(list)
+    with _no_cycle_collection():
+        records = FilmRecommendations.objects.filter(film_id__in=weights).values_list(
+            "film_id", "suggestions"
+        )
+        for rated_id, suggestions in records:
+            weight = weights[rated_id]
+            for suggestion in suggestions:
+                film_id = suggestion["id"]
+                if film_id in left_out:
+                    continue
+                added = weight * suggestion["score"]
+                scores[film_id] += added
+                if added > 0:
+                    sources[film_id].append((added, rated_id, suggestion["reasons"]))
+    ranked = sorted(
+        (film_id for film_id, score in scores.items() if score > 0),
+        key=lambda film_id: (-scores[film_id], film_id),
     )
-    candidates: dict[int, Candidate] = {}
-    for rated_id, suggestions in records:
-        weight = weights[rated_id]
-        for suggestion in suggestions:
-            if suggestion["id"] in left_out:
-                continue
-            candidate = candidates.setdefault(suggestion["id"], Candidate(suggestion["id"]))
-            added = weight * suggestion["score"]
-            candidate.score += added
-            if added > 0:
-                candidate.sources.append((added, rated_id, suggestion["reasons"]))
-    ranked = [candidate for candidate in candidates.values() if candidate.score > 0]
-    ranked.sort(key=lambda candidate: (-candidate.score, candidate.film_id))
-    return ranked
+    return Ranked(ranked, scores, sources)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while the stored suggestions are decoded and added
+    up: 200 lists of 70 make some 80,000 dicts, lists and tuples, which set off
+    collections of every object of the process, the better part of the page's time
+    (docs/performance.md). None of them is in a cycle: reference counting frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Ranked(Sequence):
+    """The candidates, best first, made as a page asks for them."""
+
+    def __init__(self, film_ids: list[int], scores: dict, sources: dict):
+        self.film_ids, self.scores, self.sources = film_ids, scores, sources
+
+    def __len__(self) -> int:
+        return len(self.film_ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._candidate(film_id) for film_id in self.film_ids[index]]
+        return self._candidate(self.film_ids[index])
+
+    def _candidate(self, film_id: int) -> Candidate:
+        return Candidate(film_id, self.scores[film_id], self.sources.get(film_id, []))
 
 
 # --- Why each film is suggested ------------------------------------------------------
