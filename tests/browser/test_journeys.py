@@ -152,3 +152,37 @@ def test_a_visitor_filters_the_browse_page(page, catalog, javascript):
     )
     # The form keeps what was chosen, to refine it.
     expect(genres.get_by_label("Drama", exact=True)).to_be_checked()
+
+
+@with_and_without_javascript
+@waiting_for_ratings
+def test_a_visitor_rates_a_film_then_for_you_suggests_like_it_and_keeps_a_watchlist(
+    page, catalog, javascript
+):
+    page.goto(catalog.vegas.get_absolute_url())
+    rate = page.locator("section.rate")
+    rate.get_by_role("radio", name="5 stars", exact=True).check()
+    rate.get_by_role("button", name="Save my rating").click()
+    expect(rate.get_by_role("status")).to_contain_text("Thank you!")
+
+    page.goto("/for-you/")
+    expect(heading(page)).to_have_text("For you")
+    suggested = card_titles(page)
+    assert "Timecode" in suggested and "Leaving Las Vegas" not in suggested
+    first = suggested[0]
+    card = page.locator("li.personal-card").first
+    expect(card.locator(".why")).to_contain_text("Because you liked Leaving Las Vegas:")
+
+    # Not interested: the page comes back without that film.
+    card.get_by_role("button", name=f"Not interested {first}").click()
+    expect(heading(page)).to_have_text("For you")
+    expect(
+        page.locator(".film-card-title a", has_text=re.compile(f"^{re.escape(first)}$"))
+    ).to_have_count(0)
+
+    # Want to see, on a film page: the watchlist lists it.
+    page.goto(catalog.timecode.get_absolute_url())
+    page.locator("form.watchlist-form").get_by_role("button", name="Want to see").click()
+    expect(page.locator("form.watchlist-form")).to_contain_text("This film is in your watchlist.")
+    page.goto("/watchlist/")
+    expect(page.locator(".film-card-title a")).to_have_text(["Timecode"])
