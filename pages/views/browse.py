@@ -12,7 +12,7 @@ from films.catalog.models import Film, Genre, Theme
 from pages.cards import add_card_bodies
 from pages.facets import catalog_facets
 from pages.filters import SORT_CHOICES, SORTS, BrowseFilter, countries_with_films
-from pages.views.common import paginate, querystring_without_page
+from pages.views.common import paginate, querystring_without, querystring_without_page
 
 
 def _film_list(request, films, *, title, canonical_path, lead="", **extra):
@@ -26,9 +26,6 @@ def _film_list(request, films, *, title, canonical_path, lead="", **extra):
     page = paginate(request, films.order_by(*SORTS[sort]))
     page.object_list = list(page.object_list)
     add_card_bodies(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("sort", None)
     ctx = {
         "title": title,
         "lead": lead,
@@ -36,7 +33,7 @@ def _film_list(request, films, *, title, canonical_path, lead="", **extra):
         "sort": sort,
         "sort_choices": SORT_CHOICES,
         "querystring": querystring_without_page(request),
-        "sort_querystring": params.urlencode(),
+        "sort_querystring": querystring_without(request, "page", "sort"),
         "canonical_path": canonical_path,
         **extra,
     }

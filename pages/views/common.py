@@ -22,6 +22,13 @@ def paginate(request, object_list, per_page=FILMS_PER_PAGE, *, shrinking=False):
 
 
 def querystring_without_page(request) -> str:
+    return querystring_without(request, "page")
+
+
+def querystring_without(request, *names: str) -> str:
+    """The request's query string without these parameters: what a link that sets them
+    again keeps."""
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in names:
+        params.pop(name, None)
     return params.urlencode()

@@ -27,7 +27,7 @@ from films.community.services import (
 from films.community.visitors import ensure_visitor, get_visitor, remember_visitor
 from pages.cards import add_card_bodies
 from pages.filters import SORT_CHOICES, SORTS, SimilarFilmFilter
-from pages.views.common import paginate, querystring_without_page
+from pages.views.common import paginate, querystring_without, querystring_without_page
 from pages.views.community import too_many_requests
 
 ACTIONS = ("want", "remove", "not_interested")
@@ -117,7 +117,7 @@ def watchlist(request):
         "page": None,
         "sort": sort,
         "sort_choices": WATCHLIST_SORT_CHOICES,
-        "sort_querystring": _without(request, "page", "sort"),
+        "sort_querystring": querystring_without(request, "page", "sort"),
         "querystring": querystring_without_page(request),
         # With filters that match nothing, the form stays, to change them.
         "filtered": key is not None and any(request.GET.get(f) for f in FILTERS),
@@ -135,10 +135,3 @@ def watchlist(request):
         add_card_bodies(page.object_list)
         ctx.update(page=page, filter=filterset)
     return render(request, "films/watchlist.html", ctx)
-
-
-def _without(request, *names) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
