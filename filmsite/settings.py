@@ -110,17 +110,30 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "pages.views.community.csrf_failure"
-# The only sign-in is the admin's: after it, a `next=` that is not the site's own leads
-# there (Django's default, /accounts/profile/, is no page here).
 # Where the admin lives (admin/ by default): another path keeps the scripts that try
 # /admin/ on every site away from its sign-in. Letters, digits, "_", "-" and "/".
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "").strip("/") or "admin"
 if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", ADMIN_PATH):
     raise _unexpected("ADMIN_PATH", ADMIN_PATH, "a path such as curators or back/office")
-LOGIN_URL = "admin:login"
-LOGIN_REDIRECT_URL = "admin:index"
+# Visitors' accounts (accounts/): optional; the admin keeps its own sign-in page.
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:account"
 
-# The admin's sign-in, throttled by django-axes: after AXES_FAILURE_LIMIT wrong passwords from
+# Email, for password resets: through the SMTP server EMAIL_HOST when it is set, else
+# written to the log (the console) for development.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "filmsite <noreply@localhost>")
+
+# Signing in (the admin's and the visitors'), throttled by django-axes: after
+# AXES_FAILURE_LIMIT wrong passwords from
 # one address (whatever the account), or for one account from one address, sign-ins from
 # there are refused (429) for AXES_COOLOFF_TIME; a success forgets the failures. Not per
 # account alone: anyone could then lock the curators out. The address is the one the rate
@@ -134,6 +147,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "films.community.services.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -152,6 +166,7 @@ INSTALLED_APPS = [
     "recommendations",
     "pages",
     "api",
+    "accounts",
     "wikidata",
     "axes",
     "csp",

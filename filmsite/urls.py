@@ -29,7 +29,11 @@ urlpatterns = [
     path("api/", include("api.urls")),  # the JSON API, in English only (docs/api.md)
 ]
 # English pages keep their URLs (/film/...); French ones live under /fr/.
-urlpatterns += i18n_patterns(path("", include("pages.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("", include("pages.urls")),
+    path("", include("accounts.urls")),
+    prefix_default_language=False,
+)
 
 handler400 = "pages.views.errors.bad_request"
 handler404 = "pages.views.errors.page_not_found"

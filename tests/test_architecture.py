@@ -7,7 +7,16 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("filmsite", "api", "pages", "films", "recommendations", "wikidata", "caching")
+PACKAGES = (
+    "filmsite",
+    "api",
+    "accounts",
+    "pages",
+    "films",
+    "recommendations",
+    "wikidata",
+    "caching",
+)
 
 
 def test_the_parts_import_each_other_in_layers():

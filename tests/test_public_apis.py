@@ -12,7 +12,17 @@ import django
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["filmsite", "api", "pages", "films", "recommendations", "wikidata", "caching", "bench"]
+PACKAGES = [
+    "filmsite",
+    "api",
+    "accounts",
+    "pages",
+    "films",
+    "recommendations",
+    "wikidata",
+    "caching",
+    "bench",
+]
 LIBRARIES = [Path(django.__file__).parent, Path(psycopg.__file__).parent]
 # Documented as public despite the underscore: Django's Model _meta API, named tuples'.
 PUBLIC = {"_meta", "_replace", "_asdict", "_fields", "_make"}

@@ -24,7 +24,8 @@ class Vote(models.Model):
     # signed cookie (films.community.visitors). One key per person, hence one vote per
     # person and film.
     visitor = models.CharField(max_length=40)
-    # SET_NULL: deleting an account keeps its votes, so the films' figures stay exact.
+    # SET_NULL: a user deleted in the admin leaves their votes, so the films' figures stay
+    # exact. Deleting one's own account withdraws them first (accounts.views.delete_account).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
@@ -40,6 +41,8 @@ RATE_LIMITS = {
     "vote": {"address": "60/10m"},
     # Adding and removing is quicker than rating: a person clears a list in a few clicks.
     "watchlist": {"address": "120/10m"},
+    # Signing up and asking for a password reset (an email each): a person needs one or two.
+    "account": {"address": "10/h"},
 }
 
 # Two links or more and a comment waits for a moderator: one link is a person sharing a
@@ -87,23 +90,10 @@ def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
             "A vote needs a visitor: call films.community.visitors.ensure_visitor first."
         )
     with transaction.atomic():
-        # The film's row is locked first, so the votes on one film are written one after
-        # the other: each reads the visitor's previous vote and the film's counters as the
-        # one before it committed them. (SQLite has no row locks; its IMMEDIATE transactions,
-        # see settings, already take the database's write lock at BEGIN.)
-        film = (
-            Film.objects.select_for_update()
-            .only(
-                "id",
-                "source",
-                "catalog_rating_average",
-                "catalog_rating_count",
-                "catalog_rating_kind",
-                "votes_count",
-                "votes_sum",
-            )
-            .get(pk=film_id)
-        )
+        locked = _locked_films([film_id])
+        if not locked:
+            raise Film.DoesNotExist(f"No film {film_id}.")
+        film = locked[0]
         previous = Vote.objects.filter(film_id=film_id, visitor=visitor.key).first()
         if previous is None and stars is None:
             return film
@@ -112,29 +102,58 @@ def _change_vote(*, film_id: int, visitor: Visitor, stars: int | None) -> Film:
             Vote.objects.create(
                 film_id=film_id, visitor=visitor.key, user_id=visitor.user_id, stars=stars
             )
-            count_change, sum_change = 1, stars
+            _recount(film, count_change=1, sum_change=stars)
         elif stars is None:
             previous.delete()
-            count_change, sum_change = -1, -previous.stars
+            _recount(film, count_change=-1, sum_change=-previous.stars)
         else:
             Vote.objects.filter(pk=previous.pk).update(stars=stars, updated_at=timezone.now())
-            count_change, sum_change = 0, stars - previous.stars
-        # F(): the database adds the change to what it holds, never to what was read.
-        Film.objects.filter(pk=film_id).update(
-            votes_count=F("votes_count") + count_change, votes_sum=F("votes_sum") + sum_change
-        )
-        film.refresh_from_db(fields=["votes_count", "votes_sum"])
-        apply_combined_rating(film)
-        Film.objects.filter(pk=film_id).update(
-            rating_average=film.rating_average,
-            rating_count=film.rating_count,
-            rating_rank=film.rating_rank,
-            renown=film.renown,
-            # Cached pages that show this film's rating are keyed on updated_at.
-            updated_at=timezone.now(),
-        )
-        surrogate_keys.films_rated([film_id])
+            _recount(film, count_change=0, sum_change=stars - previous.stars)
     return film
+
+
+def _locked_films(film_ids) -> list[Film]:
+    """The films, locked until the transaction ends, in id order: their votes are then
+    written one after the other, each reading the votes and counters the one before it
+    committed, and two writers locking several films cannot wait for each other. (SQLite
+    has no row locks; its IMMEDIATE transactions, see settings, already take the database's
+    write lock at BEGIN.)"""
+    return list(
+        Film.objects.select_for_update()
+        .filter(pk__in=film_ids)
+        .order_by("pk")
+        .only(
+            "id",
+            "source",
+            "catalog_rating_average",
+            "catalog_rating_count",
+            "catalog_rating_kind",
+            "votes_count",
+            "votes_sum",
+        )
+    )
+
+
+def _recount(film: Film, *, count_change: int, sum_change: int) -> None:
+    """The film's vote counters and displayed rating after a vote changed (the film
+    locked by _locked_films, in the transaction of the change)."""
+    if count_change == 0 and sum_change == 0:
+        return
+    # F(): the database adds the change to what it holds, never to what was read.
+    Film.objects.filter(pk=film.pk).update(
+        votes_count=F("votes_count") + count_change, votes_sum=F("votes_sum") + sum_change
+    )
+    film.refresh_from_db(fields=["votes_count", "votes_sum"])
+    apply_combined_rating(film)
+    Film.objects.filter(pk=film.pk).update(
+        rating_average=film.rating_average,
+        rating_count=film.rating_count,
+        rating_rank=film.rating_rank,
+        renown=film.renown,
+        # Cached pages that show this film's rating are keyed on updated_at.
+        updated_at=timezone.now(),
+    )
+    surrogate_keys.films_rated([film.pk])
 
 
 # --- The watchlist ---------------------------------------------------------------------
@@ -169,6 +188,8 @@ def _set_watchlist_kind(*, film_id: int, visitor: Visitor, kind: str) -> Watchli
             "A watchlist needs a visitor: call films.community.visitors.ensure_visitor first."
         )
     with transaction.atomic():
+        if visitor.user_id is not None:
+            _wait_for_merges(visitor.user_id)
         # get_or_create: of two requests at once for a new entry, the unique constraint lets
         # one create it and the other read it.
         entry, created = WatchlistEntry.objects.select_for_update().get_or_create(
@@ -181,6 +202,101 @@ def _set_watchlist_kind(*, film_id: int, visitor: Visitor, kind: str) -> Watchli
             entry.added_at = timezone.now()
             entry.save(update_fields=["kind", "added_at"])
     return entry
+
+
+# --- A person's data: joining an account, leaving it -----------------------------------
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What joined the account on sign-in: votes moved, votes that were already the
+    account's (the newer of the two kept), watchlist entries and comments moved."""
+
+    votes: int = 0
+    votes_doubled: int = 0
+    watchlist: int = 0
+    comments: int = 0
+
+
+def visitor_merge(*, cookie_id: str, user_id: int) -> Merged:
+    """The votes, watchlist and comments a browser's cookie holds join the account, on
+    sign-in: the person is one voter, so a film both voted on keeps one vote (the newer)
+    and its figures lose the other. Safe under concurrency: the films are locked as a vote
+    locks them, and two sign-ins at once (two tabs) merge one after the other."""
+    into = Visitor(cookie_id=None, user_id=user_id).key
+    assert into is not None  # a user's key
+    with transaction.atomic():
+        _wait_for_merges(user_id)
+        film_ids = list(Vote.objects.filter(visitor=cookie_id).values_list("film_id", flat=True))
+        films = {film.pk: film for film in _locked_films(film_ids)}
+        # Read under the locks: no vote of these films changes until the end.
+        cookie_votes = list(Vote.objects.filter(visitor=cookie_id, film_id__in=films))
+        account_votes = {
+            vote.film_id: vote for vote in Vote.objects.filter(visitor=into, film_id__in=films)
+        }
+        moved, doubled = [], 0
+        for vote in cookie_votes:
+            theirs = account_votes.get(vote.film_id)
+            if theirs is None:
+                moved.append(vote.pk)
+                continue
+            doubled += 1
+            older, newer = sorted([vote, theirs], key=lambda v: (v.updated_at, v.pk))
+            older.delete()
+            if newer is vote:
+                Vote.objects.filter(pk=vote.pk).update(visitor=into, user_id=user_id)
+            _recount(films[vote.film_id], count_change=-1, sum_change=-older.stars)
+        Vote.objects.filter(pk__in=moved).update(visitor=into, user_id=user_id)
+        watchlist = _merge_watchlist(cookie_id, into, user_id)
+        comments = Comment.objects.filter(visitor=cookie_id).update(visitor=into)
+    return Merged(votes=len(moved), votes_doubled=doubled, watchlist=watchlist, comments=comments)
+
+
+def _wait_for_merges(user_id: int) -> None:
+    """Lock the account until the transaction ends: two merges into it, or a merge and a
+    change of its watchlist, then happen one after the other, each finding the rows the
+    other moved. NO KEY: a vote being written for the account (which holds its film's lock
+    and references the user) must not wait for this lock, or it could wait for a merge that
+    waits for its film."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user_id).first()
+
+
+def _merge_watchlist(cookie_id: str, into: str, user_id: int) -> int:
+    """The cookie's watchlist entries moved to the account; for a film on both, the entry
+    given last stays ("Want to see" after "Not interested", or the other way)."""
+    account = {e.film_id: e for e in WatchlistEntry.objects.filter(visitor=into)}
+    moved, dropped = [], []
+    for entry in WatchlistEntry.objects.filter(visitor=cookie_id):
+        theirs = account.get(entry.film_id)
+        if theirs is not None and (theirs.added_at, theirs.pk) >= (entry.added_at, entry.pk):
+            dropped.append(entry.pk)
+            continue
+        if theirs is not None:
+            dropped.append(theirs.pk)
+        moved.append(entry.pk)
+    WatchlistEntry.objects.filter(pk__in=dropped).delete()
+    return WatchlistEntry.objects.filter(pk__in=moved).update(visitor=into, user_id=user_id)
+
+
+def visitor_forget(visitor: Visitor) -> None:
+    """Everything recorded under the visitor's key goes: their votes (taken off the
+    films' figures), their watchlist and their comments. For deleting an account."""
+    key = visitor.key
+    if key is None:
+        return
+    with transaction.atomic():
+        film_ids = list(Vote.objects.filter(visitor=key).values_list("film_id", flat=True))
+        films = {film.pk: film for film in _locked_films(film_ids)}
+        for vote in Vote.objects.filter(visitor=key, film_id__in=films):
+            vote.delete()
+            _recount(films[vote.film_id], count_change=-1, sum_change=-vote.stars)
+        WatchlistEntry.objects.filter(visitor=key).delete()
+        commented = list(
+            Comment.objects.filter(visitor=key).values_list("film_id", flat=True).distinct()
+        )
+        Comment.objects.filter(visitor=key).delete()
+        if commented:
+            surrogate_keys.comments_changed(commented)
 
 
 # --- Comments --------------------------------------------------------------------------
