@@ -61,13 +61,13 @@ def sign_up(request):
             return response
         if form.is_valid():
             user = form.save()
-            # Signed in at once; user_logged_in brings the browser's votes and watchlist.
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
                 _("Welcome, %(name)s.") % {"name": user.get_username()},
                 extra_tags="account",
             )
+            # Signed in at once; user_logged_in brings the browser's votes and watchlist.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url or "accounts:account")
         status = 400
     else:
