@@ -9,6 +9,7 @@ from pages.views import (
     health,
     home,
     indexes,
+    like,
     people,
     search,
     watchlist,
@@ -45,4 +46,5 @@ urlpatterns = [
     path("comments/feed/", LatestCommentsFeed(), name="latest_comments_feed"),
     path("for-you/", for_you.for_you, name="for_you"),
     path("watchlist/", watchlist.watchlist, name="watchlist"),
+    path("like/", like.like, name="like"),
 ]

@@ -18,25 +18,24 @@ out. Queries: the votes, the watchlist, the suggestions, the page's films with t
 films it names (one query), the facts of the cards not cached (pages.cards), and the names
 of the people, genres and themes the reasons mention (one query per kind, none for a kind
 not mentioned). Never stored: each vote changes it, and it is the visitor's own.
+
+The adding up and the phrases are pages.suggestions', which Films like these shares.
 """
 
-import gc
-from collections import defaultdict
 from collections.abc import Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from films.catalog.models import Film, Genre, Person, Theme
+from films.catalog.models import Film
 from films.community.models import Vote, WatchlistEntry
 from films.community.visitors import get_visitor
 from pages.cards import add_card_bodies
-from pages.sentences import ReasonPhrases, join_names
+from pages.sentences import join_names
+from pages.suggestions import SourcePhrases, add_up
 from pages.views.common import paginate
 from pages.views.home import BEST_RATED_MIN_RATINGS, FILMS_PER_SHELF
-from recommendations.kinds import GENRE, PEOPLE, THEME
 from recommendations.models import FilmRecommendations
 
 # The newest votes whose similar films are read: enough to follow a visitor's taste, few
@@ -118,42 +117,15 @@ def rank(votes: list[tuple[int, int]], listed: dict[int, str]) -> Sequence[Candi
     left_out = set(stars_of) | {
         film_id for film_id, kind in listed.items() if kind == WatchlistEntry.Kind.NOT_INTERESTED
     }
-    scores: defaultdict[int, float] = defaultdict(float)
-    sources: defaultdict[int, list] = defaultdict(list)
-    with _no_cycle_collection():
-        records = FilmRecommendations.objects.filter(film_id__in=weights).values_list(
-            "film_id", "suggestions"
-        )
-        for rated_id, suggestions in records:
-            weight = weights[rated_id]
-            for suggestion in suggestions:
-                film_id = suggestion["id"]
-                if film_id in left_out:
-                    continue
-                added = weight * suggestion["score"]
-                scores[film_id] += added
-                if added > 0:
-                    sources[film_id].append((added, rated_id, suggestion["reasons"]))
+    records = FilmRecommendations.objects.filter(film_id__in=weights).values_list(
+        "film_id", "suggestions"
+    )
+    scores, sources = add_up(records, weights, left_out)
     ranked = sorted(
         (film_id for film_id, score in scores.items() if score > 0),
         key=lambda film_id: (-scores[film_id], film_id),
     )
     return Ranked(ranked, scores, sources)
-
-
-@contextmanager
-def _no_cycle_collection():
-    """Python's cycle collector paused while the stored suggestions are decoded and added
-    up: 200 lists of 70 make some 80,000 dicts, lists and tuples, which set off
-    collections of every object of the process, the better part of the page's time
-    (docs/performance.md). None of them is in a cycle: reference counting frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Ranked(Sequence):
@@ -177,25 +149,6 @@ class Ranked(Sequence):
 # --- Why each film is suggested ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Credit:
-    person: Person
-
-
-@dataclass(frozen=True)
-class _Names:
-    """What pages.sentences.ReasonPhrases reads of a film, so that its phrases name the
-    reasons here as on a film page: the names of everything this page's reasons mention,
-    read once for the page, and the series of the liked film they come from."""
-
-    all_credits: list[_Credit]
-    all_genres: list[Genre]
-    all_themes: list[Theme]
-    series: str = ""
-    # No cast order: actors are named in the stored order (the liked film's billing order).
-    cast: tuple = ()
-
-
 def _with_reasons(candidates: list[Candidate], listed: dict[int, str]) -> list[Suggested]:
     """The page's films, each with why it is suggested."""
     named = {candidate.film_id: candidate.named_sources() for candidate in candidates}
@@ -203,8 +156,7 @@ def _with_reasons(candidates: list[Candidate], listed: dict[int, str]) -> list[S
     rows = Film.objects.in_bulk(
         [candidate.film_id for candidate in candidates] + [liked for _, liked, _ in sources]
     )
-    names = _names([reasons for _, _, reasons in sources])
-    phrasers: dict[str, ReasonPhrases] = {}
+    phrases_of = SourcePhrases([reasons for _, _, reasons in sources])
     suggested = []
     for candidate in candidates:
         film = rows.get(candidate.film_id)
@@ -215,10 +167,7 @@ def _with_reasons(candidates: list[Candidate], listed: dict[int, str]) -> list[S
             liked = rows.get(liked_id)
             if liked is None:
                 continue
-            series = liked.series or ""
-            if series not in phrasers:
-                phrasers[series] = ReasonPhrases(replace(names, series=series))
-            groups.setdefault(tuple(phrasers[series](reasons)), []).append(liked.local_title)
+            groups.setdefault(tuple(phrases_of(liked, reasons)), []).append(liked.local_title)
         because = [
             {"titles": join_names(titles), "reasons": " · ".join(phrases)}
             for phrases, titles in groups.items()
@@ -226,20 +175,6 @@ def _with_reasons(candidates: list[Candidate], listed: dict[int, str]) -> list[S
         in_watchlist = listed.get(film.pk) == WatchlistEntry.Kind.WANT
         suggested.append(Suggested(film=film, because=because, in_watchlist=in_watchlist))
     return suggested
-
-
-def _names(all_reasons: list[dict]) -> _Names:
-    """The people, genres and themes these stored reasons mention: one query per kind
-    mentioned."""
-    people = {i for reasons in all_reasons for kind in PEOPLE for i in reasons.get(kind, [])}
-    genres = {i for reasons in all_reasons for i in reasons.get(GENRE, [])}
-    themes = {i for reasons in all_reasons for i in reasons.get(THEME, [])}
-    # An empty id list asks the database nothing.
-    return _Names(
-        all_credits=[_Credit(p) for p in Person.objects.filter(id__in=people).only("id", "name")],
-        all_genres=list(Genre.objects.filter(id__in=genres)),
-        all_themes=list(Theme.objects.filter(id__in=themes)),
-    )
 
 
 # --- No suggestion yet ---------------------------------------------------------------

@@ -41,6 +41,15 @@ class Catalog:
             # A new visitor's: how to start, and an empty list.
             "for-you": "/for-you/",
             "watchlist": "/watchlist/",
+            # Films like two films, and a mix of one with a title matching several films.
+            "like": "/like/?films=" + ",".join(map(str, sorted([self.vegas.pk, self.timecode.pk]))),
+            "like-add": f"/like/?films={self.vegas.pk}&add=prairie+saga",
+            # Accounts, as a visitor without one sees them (the account page: this browser's
+            # data), and in French.
+            "sign-in": "/account/sign-in/",
+            "sign-up": "/fr/account/sign-up/",
+            "account": "/account/",
+            "password-reset": "/account/password/reset/",
         }
 
 
@@ -58,6 +67,12 @@ PAGES = [
     "series-film",
     "for-you",
     "watchlist",
+    "like",
+    "like-add",
+    "sign-in",
+    "sign-up",
+    "account",
+    "password-reset",
 ]
 
 

@@ -186,3 +186,37 @@ def test_a_visitor_rates_a_film_then_for_you_suggests_like_it_and_keeps_a_watchl
     expect(page.locator("form.watchlist-form")).to_contain_text("This film is in your watchlist.")
     page.goto("/watchlist/")
     expect(page.locator(".film-card-title a")).to_have_text(["Timecode"])
+
+
+@with_and_without_javascript
+def test_a_visitor_mixes_two_films_and_sees_films_like_both_then_removes_one(
+    page, catalog, javascript
+):
+    page.goto(catalog.vegas.get_absolute_url())
+    page.get_by_role("link", name="Start a mix with Leaving Las Vegas").click()
+    expect(heading(page)).to_have_text("Films like these")
+    mix = page.get_by_role("region", name="The mix")
+    expect(mix.locator(".mix-film")).to_have_text(["Leaving Las Vegas"])
+
+    # A second film by its title: the one film of that title joins the mix.
+    mix.get_by_label("Add a film by its title").fill("timecode")
+    mix.get_by_role("button", name="Add to the mix").click()
+
+    expect(heading(page)).to_have_text("Films like Leaving Las Vegas and Timecode")
+    like_both = page.get_by_role("region", name="Like both")
+    # The other Mike Figgis films, with why for each film of the mix.
+    assert sorted(card_titles(like_both)) == ["Mr. Jones", "One Night Stand"]
+    reasons = like_both.locator(".like-why").first
+    expect(reasons.get_by_role("listitem")).to_have_text(
+        [
+            re.compile(r"^Like Leaving Las Vegas: Same director: Mike Figgis"),
+            re.compile(r"^Like Timecode: Same director: Mike Figgis"),
+        ]
+    )
+
+    page.get_by_role("link", name="Remove Timecode from the mix").click()
+    expect(heading(page)).to_have_text("Films like these")
+    expect(page.get_by_role("region", name="The mix").locator(".mix-film")).to_have_text(
+        ["Leaving Las Vegas"]
+    )
+    expect(page).to_have_url(re.compile(rf"/like/\?films={catalog.vegas.pk}$"))
