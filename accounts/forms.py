@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +29,9 @@ class SignUpForm(UserCreationForm):
 
 
 class DeleteAccountForm(forms.Form):
-    """Deleting an account asks for its password: a browser left signed in is not enough."""
+    """Deleting an account asks for its password: a browser left signed in is not enough.
+    Checked through authenticate(), so that wrong passwords count towards django-axes'
+    lockout as at the sign-in."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -37,12 +39,14 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        user = self.request.user
+        checked = authenticate(self.request, username=user.get_username(), password=password)
+        if checked is None or checked.pk != user.pk:
             raise forms.ValidationError(_("This is not your password."))
         return password

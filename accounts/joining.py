@@ -2,12 +2,16 @@
 the account, so that a person who rated films before signing up keeps them, and on every
 device they sign in from. films.community.services.visitor_merge does the work."""
 
+import logging
+
 from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from films.community.services import visitor_merge
 from films.community.visitors import get_visitor
+
+logger = logging.getLogger(__name__)
 
 
 def join_browser_to_account(sender, request, user, **kwargs) -> None:
@@ -17,7 +21,21 @@ def join_browser_to_account(sender, request, user, **kwargs) -> None:
     cookie_id = get_visitor(request).cookie_id
     if cookie_id is None:
         return
-    merged = visitor_merge(cookie_id=cookie_id, user_id=user.pk)
+    try:
+        merged = visitor_merge(cookie_id=cookie_id, user_id=user.pk)
+    except Exception:
+        # Signing in matters more: the merge is one transaction, nothing of it was kept, and
+        # the cookie's rows join at the next sign-in.
+        logger.exception("The browser's votes and watchlist could not join account %s", user.pk)
+        messages.warning(
+            request,
+            _(
+                "What you gave on this browser could not join your account just now; it "
+                "will the next time you sign in."
+            ),
+            extra_tags="account",
+        )
+        return
     parts = []
     if merged.votes or merged.votes_doubled:
         votes = merged.votes + merged.votes_doubled

@@ -3,11 +3,13 @@ with the site's templates; these are the rest: signing up, the account page, the
 and the deletion of one's data."""
 
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,10 +20,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import exports
 from accounts.forms import DeleteAccountForm, SignUpForm
+from caching import surrogate_keys
 from films.community.exports import visitor_data
-from films.community.services import retry_after, visitor_forget
-from films.community.visitors import Visitor, get_visitor
+from films.community.services import account_delete, retry_after
+from films.community.visitors import get_visitor
 from pages.views.community import wait_phrase
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -44,35 +49,30 @@ def sign_up(request):
     if request.user.is_authenticated:
         return redirect("accounts:account")
     next_url = _safe_next(request)
-    status = 200
-    if request.method == "POST":
-        form = SignUpForm(request.POST)
-        wait = retry_after(request, action="account", visitor=get_visitor(request))
-        if wait is not None:
-            form.add_error(
-                None,
-                _("Too many accounts were made from your address: please try again in %(wait)s.")
-                % {"wait": wait_phrase(wait)},
-            )
-            response = render(
-                request, "accounts/sign_up.html", {"form": form, "next": next_url}, status=429
-            )
-            response["Retry-After"] = str(wait)
-            return response
-        if form.is_valid():
-            user = form.save()
-            messages.success(
-                request,
-                _("Welcome, %(name)s.") % {"name": user.get_username()},
-                extra_tags="account",
-            )
-            # Signed in at once; user_logged_in brings the browser's votes and watchlist.
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(next_url or "accounts:account")
-        status = 400
-    else:
-        form = SignUpForm()
-    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url}, status=status)
+    ctx = {"next": next_url}
+    if request.method != "POST":
+        return render(request, "accounts/sign_up.html", {**ctx, "form": SignUpForm()})
+    form = SignUpForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/sign_up.html", {**ctx, "form": form}, status=400)
+    # Counted once the form is right: a person correcting a typo is not making accounts.
+    wait = retry_after(request, action="sign_up", visitor=get_visitor(request))
+    if wait is not None:
+        form.add_error(
+            None,
+            _("Too many accounts were made from your address: please try again in %(wait)s.")
+            % {"wait": wait_phrase(wait)},
+        )
+        response = render(request, "accounts/sign_up.html", {**ctx, "form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    user = form.save()
+    messages.success(
+        request, _("Welcome, %(name)s.") % {"name": user.get_username()}, extra_tags="account"
+    )
+    # Signed in at once; user_logged_in brings the browser's votes and watchlist.
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(next_url or "accounts:account")
 
 
 @never_cache
@@ -101,22 +101,25 @@ def export(request, data_format):
 def delete_account(request):
     """The account and everything recorded under it: votes (taken off the films'
     figures), watchlist and comments. Asks for the password first."""
-    status = 200
-    if request.method == "POST":
-        form = DeleteAccountForm(request.user, request.POST)
-        if form.is_valid():
-            user = request.user
-            visitor_forget(Visitor(cookie_id=None, user_id=user.pk))
-            logout(request)
-            user.delete()
-            messages.success(
-                request, _("Your account and all its data were deleted."), extra_tags="account"
-            )
-            return redirect("films:home")
-        status = 400
-    else:
-        form = DeleteAccountForm(request.user)
-    return render(request, "accounts/delete.html", {"form": form}, status=status)
+    if request.method != "POST":
+        return render(request, "accounts/delete.html", {"form": DeleteAccountForm(request)})
+    form = DeleteAccountForm(request, request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/delete.html", {"form": form}, status=400)
+    try:
+        account_delete(request.user.pk)
+    except (DatabaseError, surrogate_keys.CacheUnreachable):
+        # One transaction: nothing was deleted.
+        logger.exception("Account %s could not be deleted", request.user.pk)
+        form.add_error(
+            None, _("Your account could not be deleted just now: nothing was. Please try again.")
+        )
+        return render(request, "accounts/delete.html", {"form": form}, status=503)
+    logout(request)
+    messages.success(
+        request, _("Your account and all its data were deleted."), extra_tags="account"
+    )
+    return redirect("films:home")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -124,7 +127,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     not be the tool that floods someone's inbox."""
 
     def form_valid(self, form):
-        wait = retry_after(self.request, action="account", visitor=get_visitor(self.request))
+        wait = retry_after(self.request, action="password_reset", visitor=get_visitor(self.request))
         if wait is not None:
             form.add_error(
                 None,
@@ -134,6 +137,8 @@ class PasswordResetView(auth_views.PasswordResetView):
             response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(wait)
             return response
+        # An email that cannot be sent is logged by Django's form, and the page says the
+        # same as when it is: no answer tells who has an account.
         return super().form_valid(form)
 
 

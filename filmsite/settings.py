@@ -127,7 +127,10 @@ if EMAIL_HOST:
     EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    # A server that does not answer holds a worker no longer than this.
+    EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10, minimum=1)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "filmsite <noreply@localhost>")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Subquery
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import get_usage
@@ -41,8 +41,10 @@ RATE_LIMITS = {
     "vote": {"address": "60/10m"},
     # Adding and removing is quicker than rating: a person clears a list in a few clicks.
     "watchlist": {"address": "120/10m"},
-    # Signing up and asking for a password reset (an email each): a person needs one or two.
-    "account": {"address": "10/h"},
+    # Accounts made, and password resets asked for (an email each): a person needs one or
+    # two.
+    "sign_up": {"address": "10/h"},
+    "password_reset": {"address": "10/h"},
 }
 
 # Two links or more and a comment waits for a moderator: one link is a person sharing a
@@ -226,7 +228,8 @@ def visitor_merge(*, cookie_id: str, user_id: int) -> Merged:
     into = Visitor(cookie_id=None, user_id=user_id).key
     assert into is not None  # a user's key
     with transaction.atomic():
-        _wait_for_merges(user_id)
+        if not _wait_for_merges(user_id):
+            return Merged()  # the account was deleted meanwhile
         film_ids = list(Vote.objects.filter(visitor=cookie_id).values_list("film_id", flat=True))
         films = {film.pk: film for film in _locked_films(film_ids)}
         # Read under the locks: no vote of these films changes until the end.
@@ -252,13 +255,13 @@ def visitor_merge(*, cookie_id: str, user_id: int) -> Merged:
     return Merged(votes=len(moved), votes_doubled=doubled, watchlist=watchlist, comments=comments)
 
 
-def _wait_for_merges(user_id: int) -> None:
+def _wait_for_merges(user_id: int) -> bool:
     """Lock the account until the transaction ends: two merges into it, or a merge and a
     change of its watchlist, then happen one after the other, each finding the rows the
     other moved. NO KEY: a vote being written for the account (which holds its film's lock
     and references the user) must not wait for this lock, or it could wait for a merge that
-    waits for its film."""
-    get_user_model().objects.select_for_update(no_key=True).filter(pk=user_id).first()
+    waits for its film. False when the account is gone."""
+    return get_user_model().objects.select_for_update(no_key=True).filter(pk=user_id).exists()
 
 
 def _merge_watchlist(cookie_id: str, into: str, user_id: int) -> int:
@@ -278,25 +281,31 @@ def _merge_watchlist(cookie_id: str, into: str, user_id: int) -> int:
     return WatchlistEntry.objects.filter(pk__in=moved).update(visitor=into, user_id=user_id)
 
 
-def visitor_forget(visitor: Visitor) -> None:
-    """Everything recorded under the visitor's key goes: their votes (taken off the
-    films' figures), their watchlist and their comments. For deleting an account."""
-    key = visitor.key
-    if key is None:
-        return
+def account_delete(user_id: int) -> None:
+    """The account and everything recorded under it go, in one transaction: its votes
+    (taken off the films' figures), its watchlist, its comments, then the user. Its row is
+    locked first, FOR UPDATE: a vote, a watchlist entry or a merge of another device, which
+    all reference it, waits and then finds no account, rather than slipping in between and
+    outliving it (a vote no one could withdraw, counted for ever)."""
+    user_model = get_user_model()
+    key = Visitor(cookie_id=None, user_id=user_id).key
+    mine = Q(visitor=key) | Q(user_id=user_id)
     with transaction.atomic():
-        film_ids = list(Vote.objects.filter(visitor=key).values_list("film_id", flat=True))
+        user = user_model.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            return
+        film_ids = list(Vote.objects.filter(mine).values_list("film_id", flat=True))
         films = {film.pk: film for film in _locked_films(film_ids)}
-        for vote in Vote.objects.filter(visitor=key, film_id__in=films):
+        for vote in Vote.objects.filter(mine, film_id__in=films):
             vote.delete()
             _recount(films[vote.film_id], count_change=-1, sum_change=-vote.stars)
-        WatchlistEntry.objects.filter(visitor=key).delete()
-        commented = list(
-            Comment.objects.filter(visitor=key).values_list("film_id", flat=True).distinct()
-        )
-        Comment.objects.filter(visitor=key).delete()
+        WatchlistEntry.objects.filter(mine).delete()
+        comments = Comment.objects.filter(visitor=key)
+        commented = list(comments.values_list("film_id", flat=True).distinct())
+        comments.delete()
         if commented:
             surrogate_keys.comments_changed(commented)
+        user.delete()
 
 
 # --- Comments --------------------------------------------------------------------------
@@ -387,8 +396,8 @@ def client_address(request) -> str:
 
 
 def retry_after(request, *, action: str, visitor: Visitor) -> int | None:
-    """Count this request against the rate limits of `action` ("comment", "vote" or
-    "watchlist"); the seconds to wait when it goes over one of them, else None."""
+    """Count this request against the rate limits of `action` (a key of RATE_LIMITS); the
+    seconds to wait when it goes over one of them, else None."""
     values = {"visitor": visitor.key or "", "address": client_address(request)}
     waits = []
     for kind, rate in RATE_LIMITS[action].items():
