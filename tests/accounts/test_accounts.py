@@ -640,3 +640,19 @@ def test_only_a_signed_in_visitor_reaches_the_deletion_page(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign_in") + "?next=")
+
+
+def test_the_watchlist_says_where_it_is_kept_until_signing_in(client, ada, ran, alien):
+    rate(client, ran, stars="5")
+    want(client, alien)
+
+    assert 'href="/account/sign-up/?next=/watchlist/"' in client.get("/watchlist/").text
+    assert 'href="/fr/account/sign-up/?next=/fr/watchlist/"' in client.get("/fr/watchlist/").text
+    assert "Kept in this browser only. Create an account or sign in" in visible_text(
+        client.get("/watchlist/")
+    )
+    assert "Gardé dans ce navigateur seulement." in visible_text(client.get("/fr/watchlist/"))
+
+    sign_in(client)
+
+    assert "Kept in this browser only" not in visible_text(client.get("/watchlist/"))
