@@ -45,11 +45,12 @@ def films(db) -> dict[str, Film]:
 
 def like(*films: Film) -> str:
     """The canonical address of a mix."""
-    return "/like/?films=" + ",".join(sorted(str(film.pk) for film in films))
+    return "/like/?films=" + ",".join(str(pk) for pk in sorted(film.pk for film in films))
 
 
 def titles(response, section: str) -> list[str]:
-    """The titles of the cards of a section (#like-all, #like-most), in order."""
+    """The titles of the cards of a section (#like-3: like all three, #like-2: like two of
+    them, #like-1: like one), in order."""
     return [text(card, "h3 a") for card in find_all(page(response), f"{section} li.personal-card")]
 
 
@@ -70,7 +71,7 @@ def test_it_shows_films_like_both_with_why_for_each(client, films):
     assert text(page(response), "h1") == "Films like Alien and Blade Runner"
     # Both share a director with each; The Martian shares Blade Runner's genre too. The
     # chosen films are not suggested, though each suggests the other.
-    assert titles(response, "#like-all") == ["The Martian", "Gladiator"]
+    assert titles(response, "#like-2") == ["The Martian", "Gladiator"]
     assert why(response, "The Martian") == [
         "Like Alien: Same director: Ridley Scott",
         "Like Blade Runner: Same director: Ridley Scott · Only its genre: Noir",
@@ -79,30 +80,30 @@ def test_it_shows_films_like_both_with_why_for_each(client, films):
         "Like Alien: Same director: Ridley Scott",
         "Like Blade Runner: Same director: Ridley Scott",
     ]
-    assert find_all(page(response), "#like-most") == []
+    assert find_all(page(response), "#like-1") == []
     robots = find(page(response), "meta[name=robots]").get("content")
     assert robots == "noindex, follow"
 
 
-def test_a_film_like_all_of_them_ranks_by_the_one_it_is_least_like(db):
-    alien, blade, balanced, sequel, alone = add_bare_films(5)
+def test_a_film_like_all_of_them_ranks_by_its_worst_place_in_their_lists(db):
+    alien, blade, second_to_both, first_and_fourth, sequel, alone = add_bare_films(6)
     built_at = "2026-01-01T00:00:00Z"
+
+    def suggestions(*scored):
+        return [{"id": film.pk, "score": score, "reasons": {}} for film, score in scored]
+
+    # Alien's scores run high (a sequel with the whole cast), Blade Runner's low: scores
+    # are not comparable from one film to the other, places are.
     FilmRecommendations.objects.create(
         film=alien,
-        suggestions=[
-            {"id": sequel.pk, "score": 20.0, "reasons": {}},
-            {"id": alone.pk, "score": 30.0, "reasons": {}},
-            {"id": balanced.pk, "score": 6.0, "reasons": {}},
-            {"id": blade.pk, "score": 9.0, "reasons": {}},
-        ],
+        suggestions=suggestions(
+            (sequel, 110.0), (second_to_both, 60.0), (alone, 50.0), (first_and_fourth, 40.0)
+        ),
         built_at=built_at,
     )
     FilmRecommendations.objects.create(
         film=blade,
-        suggestions=[
-            {"id": balanced.pk, "score": 6.0, "reasons": {}},
-            {"id": sequel.pk, "score": 3.0, "reasons": {}},
-        ],
+        suggestions=suggestions((first_and_fourth, 9.0), (second_to_both, 8.0), (sequel, 4.6)),
         built_at=built_at,
     )
     records = list(
@@ -113,35 +114,47 @@ def test_a_film_like_all_of_them_ranks_by_the_one_it_is_least_like(db):
 
     ranked = [(match.film_id, len(match.like)) for match in rank(records)]
 
-    # The sequel's sum (23) and product (60) beat the balanced film's (12, 36): not its
-    # weakest link (3 against 6). A film like one of them only comes after both, however
-    # alike; the chosen films are left out.
-    assert ranked == [(balanced.pk, 2), (sequel.pk, 2), (alone.pk, 1)]
+    # 2nd in both lists comes first, though the lowest of its scores (8) is below that of
+    # the film 4th in Alien's and 1st in Blade Runner's (9), which comes after the sequel
+    # (1st and 3rd). A film like one of them only comes after, however alike.
+    assert ranked == [
+        (second_to_both.pk, 2),
+        (sequel.pk, 2),
+        (first_and_fourth.pk, 2),
+        (alone.pk, 1),
+    ]
 
 
 def test_with_few_films_like_all_three_the_films_like_two_follow(client, films):
     response = client.get(like(films["alien"], films["blade"], films["armageddon"]))
 
     assert text(page(response), "h1") == "Films like Alien, Blade Runner and Armageddon"
-    assert text(page(response), "#like-all h2") == "Like all three"
-    assert titles(response, "#like-all") == ["Gladiator"]
+    assert text(page(response), "#like-3 h2") == "Like all three"
+    assert titles(response, "#like-3") == ["Gladiator"]
     assert why(response, "Gladiator") == [
         "Like Alien: Same director: Ridley Scott",
         "Like Blade Runner: Same director: Ridley Scott",
         "Like Armageddon: Same director: Michael Bay",
     ]
-    assert text(page(response), "#like-most h2") == "Like two of the three"
+    assert text(page(response), "#like-2 h2") == "Like two of the three"
     assert "Fewer films are like all three; these are like two of them." in visible_text(response)
-    # The Rock is like Armageddon alone.
-    assert titles(response, "#like-most") == ["The Martian"]
+    assert titles(response, "#like-2") == ["The Martian"]
+    # Still fewer than ten: the films like one of them, each chosen film in turn (The Rock
+    # is like Armageddon alone).
+    assert text(page(response), "#like-1 h2") == "Like one of the three"
+    assert (
+        "Fewer films are like two of them; these are like one of them, each in turn."
+        in visible_text(response)
+    )
+    assert "The Rock" in titles(response, "#like-1")
 
 
 def test_with_no_film_like_both_it_says_so_and_shows_films_like_one(client, films):
     response = client.get(like(films["alien"], films["shining"]))
 
-    assert find_all(page(response), "#like-all") == []
+    assert find_all(page(response), "#like-2") == []
     assert "No film is like both; these are like one of them." in visible_text(response)
-    assert titles(response, "#like-most") == ["Blade Runner", "Gladiator", "The Martian"]
+    assert titles(response, "#like-1") == ["Blade Runner", "Gladiator", "The Martian"]
     assert why(response, "Blade Runner") == ["Like Alien: Same director: Ridley Scott"]
 
 
@@ -217,6 +230,35 @@ def test_a_title_several_films_match_offers_them_to_pick(client, films):
     assert find(page(response), "#search-q").get("value") == ""
 
 
+def test_the_title_of_a_film_in_the_mix_is_said_and_no_other_film_added(client, films):
+    alien, martian = films["alien"], films["martian"]
+    chronicles = make_film(title="The Martian Chronicles", year=1980)  # the other match
+
+    response = client.get(like(alien, martian) + "&add=the+martian")
+
+    assert response.status_code == 200
+    assert "The Martian is in the mix already." in visible_text(response)
+    assert links(page(response), "ul[aria-labelledby=matches-heading]") == [
+        ("Add The Martian Chronicles", like(alien, martian, chronicles))
+    ]
+
+
+def test_films_given_in_several_parameters_are_one_mix(client, films):
+    a, b = sorted([films["alien"].pk, films["blade"].pk])
+
+    response = client.get(f"/like/?films={b}&films={a}")
+
+    assert response.status_code == 301 and response.url == f"/like/?films={a},{b}"
+
+
+def test_a_long_link_is_read_part_by_part_never_cut_inside_a_number(client, films):
+    alien = films["alien"]
+
+    response = client.get("/like/?films=" + " " * 300 + f"{alien.pk}")
+
+    assert response.status_code == 301 and response.url == like(alien)
+
+
 def test_a_title_no_film_matches_is_said(client, films):
     response = client.get(like(films["alien"]) + "&add=zzzz+qqqq")
 
@@ -282,7 +324,7 @@ def test_parts_that_are_no_film_number_are_left_out_and_said(client, films):
     assert texts(page(response), "main p.error") == [
         "“abc” and “1.5” are not film numbers: they were left out."
     ]
-    assert titles(response, "#like-all") == ["The Martian", "Gladiator"]
+    assert titles(response, "#like-2") == ["The Martian", "Gladiator"]
 
 
 def test_only_words_is_a_page_without_films(client, films):
@@ -303,7 +345,7 @@ def test_numbers_of_no_film_are_left_out_and_said(client, films):
     assert texts(page(response), "main p.error") == [
         f"No film has the number {missing}: it was left out."
     ]
-    assert titles(response, "#like-all") == ["The Martian", "Gladiator"]
+    assert titles(response, "#like-2") == ["The Martian", "Gladiator"]
 
 
 def test_more_than_three_films_keeps_the_first_three(client, films):
@@ -364,9 +406,9 @@ def test_the_page_runs_the_same_queries_for_two_films_or_three(
     with django_assert_num_queries(LIKE_QUERIES):
         three = client.get(like(films["alien"], films["blade"], films["armageddon"]))
 
-    assert titles(two, "#like-all") == ["The Martian", "Gladiator"]
-    assert titles(three, "#like-all") == ["Gladiator"]
-    assert titles(three, "#like-most") == ["The Martian"]
+    assert titles(two, "#like-2") == ["The Martian", "Gladiator"]
+    assert titles(three, "#like-3") == ["Gladiator"]
+    assert titles(three, "#like-2") == ["The Martian"]
 
 
 def visit(client, url) -> tuple[str, int]:
