@@ -70,6 +70,17 @@ def make_person(name_or_obj) -> Person:
 
 
 @pytest.fixture
+def fresh_rate_limits():
+    """For tests that vote, comment or sign up: the rate limits count in the cache, which
+    outlives a test's database, so it is cleared before and after."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def film_factory(db):
     return make_film
 

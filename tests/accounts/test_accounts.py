@@ -26,7 +26,6 @@ from films.community.services import (
 )
 from films.community.visitors import COOKIE_NAME, Visitor
 from tests.community.helpers import (
-    clear_rate_limits,
     make_comment,
     post_comment,
     rate,
@@ -37,16 +36,10 @@ from tests.conftest import make_film
 pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
     pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_rate_limits"),
 ]
 
 PASSWORD = "a long enough passphrase 42"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    clear_rate_limits()
-    yield
-    clear_rate_limits()
 
 
 @pytest.fixture

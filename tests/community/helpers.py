@@ -5,7 +5,6 @@ import itertools
 import re
 import time
 
-from django.core.cache import cache
 from django.urls import reverse
 
 from films.catalog.models import Film
@@ -46,11 +45,6 @@ def make_comment(film: Film, **kwargs) -> Comment:
 
 def rate(client, film: Film, **data):
     return client.post(reverse("films:rate", args=[film.slug, film.pk]), data)
-
-
-def clear_rate_limits():
-    # The limits count in the cache, which outlives a test's database transaction.
-    cache.clear()
 
 
 def visible_text(response) -> str:

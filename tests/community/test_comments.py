@@ -19,7 +19,6 @@ from pages.facets import catalog_facets
 from pages.views.community import wait_phrase
 from tests.community.helpers import (
     aged_stamp,
-    clear_rate_limits,
     comment_data,
     freeze_rate_limit_clock,
     make_comment,
@@ -28,16 +27,12 @@ from tests.community.helpers import (
 )
 from tests.conftest import make_film
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 HELD = "Thank you! Your comment will appear once a moderator has approved it."
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    clear_rate_limits()
-    yield
-    clear_rate_limits()
 
 
 @pytest.fixture

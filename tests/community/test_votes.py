@@ -23,7 +23,6 @@ from films.community.visitors import COOKIE_NAME, Visitor
 from pages.facets import catalog_facets
 from pages.views.community import wait_phrase
 from tests.community.helpers import (
-    clear_rate_limits,
     freeze_rate_limit_clock,
     rate,
     visible_text,
@@ -31,14 +30,10 @@ from tests.community.helpers import (
 from tests.conftest import make_film
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    clear_rate_limits()
-    yield
-    clear_rate_limits()
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 
 @pytest.fixture

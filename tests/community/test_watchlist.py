@@ -16,7 +16,6 @@ from films.community.models import WatchlistEntry
 from films.community.visitors import COOKIE_NAME
 from pages.facets import catalog_facets
 from tests.community.helpers import (
-    clear_rate_limits,
     freeze_rate_limit_clock,
     rate,
     visible_text,
@@ -24,16 +23,12 @@ from tests.community.helpers import (
 from tests.conftest import make_film
 from tests.html import find, find_all, page, text
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 WATCHLIST = "/watchlist/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    clear_rate_limits()
-    yield
-    clear_rate_limits()
 
 
 @pytest.fixture

@@ -13,21 +13,17 @@ from films.community.visitors import Visitor
 from pages.facets import catalog_facets
 from recommendations.models import FilmRecommendations
 from recommendations.services import build_all
-from tests.community.helpers import clear_rate_limits, rate, visible_text
+from tests.community.helpers import rate, visible_text
 from tests.conftest import make_film
 from tests.html import find, find_all, page, text, texts
 from tests.recommendations.catalog import add_bare_films
 
-pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 FOR_YOU = "/for-you/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    clear_rate_limits()
-    yield
-    clear_rate_limits()
 
 
 @pytest.fixture
