@@ -5,7 +5,6 @@ import csv
 import io
 import json
 import re
-import threading
 import time
 
 import pytest
@@ -26,6 +25,7 @@ from films.community.services import (
 )
 from films.community.visitors import COOKIE_NAME, Visitor
 from tests.community.helpers import (
+    all_at_once,
     make_comment,
     post_comment,
     rate,
@@ -390,17 +390,6 @@ def test_sign_ins_and_votes_at_once_count_every_vote_once():
     for n, film in enumerate(films):
         vote_submit(film_id=film.pk, visitor=cookie, stars=1 + n % 5)
         watchlist_add(film_id=film.pk, visitor=cookie)
-    start = threading.Barrier(CONCURRENT_SIGN_INS + 1)
-    errors = []
-
-    def run(action):
-        try:
-            start.wait()
-            action()
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
 
     def merge():
         visitor_merge(cookie_id=cookie.cookie_id, user_id=user.pk)
@@ -411,12 +400,7 @@ def test_sign_ins_and_votes_at_once_count_every_vote_once():
             watchlist_dismiss(film_id=film.pk, visitor=account)
             time.sleep(0.001)
 
-    threads = [threading.Thread(target=run, args=(merge,)) for _ in range(CONCURRENT_SIGN_INS)]
-    threads.append(threading.Thread(target=run, args=(votes_elsewhere,)))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = all_at_once([merge] * CONCURRENT_SIGN_INS + [votes_elsewhere])
 
     assert errors == []
     for film in films:
@@ -591,34 +575,15 @@ def test_votes_given_while_the_account_is_deleted_do_not_outlive_it():
     account = Visitor(cookie_id=None, user_id=user.pk)
     for film in films[::2]:
         vote_submit(film_id=film.pk, visitor=account, stars=3)
-    start = threading.Barrier(2)
-    errors = []
-
-    def delete():
-        try:
-            start.wait()
-            account_delete(user.pk)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
 
     def vote_elsewhere():
-        try:
-            start.wait()
-            for film in films:
-                try:
-                    vote_submit(film_id=film.pk, visitor=account, stars=5)
-                except IntegrityError:
-                    pass  # the account is gone: the vote is refused, as it should be
-        finally:
-            connection.close()
+        for film in films:
+            try:
+                vote_submit(film_id=film.pk, visitor=account, stars=5)
+            except IntegrityError:
+                pass  # the account is gone: the vote is refused, as it should be
 
-    threads = [threading.Thread(target=delete), threading.Thread(target=vote_elsewhere)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = all_at_once([lambda: account_delete(user.pk), vote_elsewhere])
 
     assert errors == []
     assert not User.objects.filter(pk=user.pk).exists()

@@ -3,8 +3,10 @@
 import html
 import itertools
 import re
+import threading
 import time
 
+from django.db import connection
 from django.urls import reverse
 
 from films.catalog.models import Film
@@ -69,3 +71,26 @@ def freeze_rate_limit_clock(monkeypatch) -> _FrozenClock:
     clock = _FrozenClock(time.time())
     monkeypatch.setattr("django_ratelimit.core.time", clock)
     return clock
+
+
+def all_at_once(actions) -> list[Exception]:
+    """Run each action in a thread of its own, all let go at the same moment, each with
+    its own database connection (closed after); the errors they raised."""
+    start = threading.Barrier(len(actions))
+    errors: list[Exception] = []
+
+    def run(action):
+        try:
+            start.wait()
+            action()
+        except Exception as error:  # returned, with the others
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

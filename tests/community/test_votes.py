@@ -3,7 +3,6 @@ figures stay exact, also when many vote at once; sorting by rating is weighted."
 
 import math
 import re
-import threading
 from decimal import Decimal
 
 import pytest
@@ -22,6 +21,9 @@ from films.community.services import vote_submit, vote_withdraw
 from films.community.visitors import COOKIE_NAME, Visitor
 from pages.facets import catalog_facets
 from pages.views.community import wait_phrase
+from tests.community.helpers import (
+    all_at_once as run_all_at_once,
+)
 from tests.community.helpers import (
     freeze_rate_limit_clock,
     rate,
@@ -400,24 +402,7 @@ def test_many_visitors_voting_at_once_lose_no_vote():
     second = {v: 5 - n % 5 for n, v in enumerate(visitors)}
 
     def all_at_once(action):
-        start = threading.Barrier(VOTERS)
-        errors = []
-
-        def vote(visitor):
-            try:
-                start.wait()
-                action(visitor)
-            except Exception as error:  # reported below, with the others
-                errors.append(error)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=vote, args=(v,)) for v in visitors]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        assert run_all_at_once([lambda v=v: action(v) for v in visitors]) == []
 
     # Twenty new votes, then the same twenty visitors changing them, then half withdrawing.
     all_at_once(lambda v: vote_submit(film_id=film.pk, visitor=v, stars=first[v]))
