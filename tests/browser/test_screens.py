@@ -25,6 +25,8 @@ def screens(catalog) -> dict[str, str]:
         "search": "/search/?q=las+vegas",
         "genres": "/genres/",
         "browse": "/browse/",
+        "like": catalog.urls["like"],
+        "sign-up-fr": "/fr/account/sign-up/",
     }
 
 
