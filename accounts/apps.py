@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 
 
 class AccountsConfig(AppConfig):
@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from accounts.joining import join_browser_to_account
+        from accounts.joining import join_browser_to_account, say_signed_out
 
         user_logged_in.connect(join_browser_to_account, dispatch_uid="accounts.join_browser")
+        user_logged_out.connect(say_signed_out, dispatch_uid="accounts.say_signed_out")

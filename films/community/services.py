@@ -211,11 +211,11 @@ def _set_watchlist_kind(*, film_id: int, visitor: Visitor, kind: str) -> Watchli
 
 @dataclass(frozen=True)
 class Merged:
-    """What joined the account on sign-in: votes moved, votes that were already the
-    account's (the newer of the two kept), watchlist entries and comments moved."""
+    """What joined the account on sign-in: votes moved, films voted on both (film id, the
+    stars kept: the newer vote's, the stars dropped), watchlist entries and comments moved."""
 
     votes: int = 0
-    votes_doubled: int = 0
+    doubled: tuple[tuple[int, int, int], ...] = ()
     watchlist: int = 0
     comments: int = 0
 
@@ -237,14 +237,14 @@ def visitor_merge(*, cookie_id: str, user_id: int) -> Merged:
         account_votes = {
             vote.film_id: vote for vote in Vote.objects.filter(visitor=into, film_id__in=films)
         }
-        moved, doubled = [], 0
+        moved, doubled = [], []
         for vote in cookie_votes:
             theirs = account_votes.get(vote.film_id)
             if theirs is None:
                 moved.append(vote.pk)
                 continue
-            doubled += 1
             older, newer = sorted([vote, theirs], key=lambda v: (v.updated_at, v.pk))
+            doubled.append((vote.film_id, newer.stars, older.stars))
             older.delete()
             if newer is vote:
                 Vote.objects.filter(pk=vote.pk).update(visitor=into, user_id=user_id)
@@ -252,7 +252,7 @@ def visitor_merge(*, cookie_id: str, user_id: int) -> Merged:
         Vote.objects.filter(pk__in=moved).update(visitor=into, user_id=user_id)
         watchlist = _merge_watchlist(cookie_id, into, user_id)
         comments = Comment.objects.filter(visitor=cookie_id).update(visitor=into)
-    return Merged(votes=len(moved), votes_doubled=doubled, watchlist=watchlist, comments=comments)
+    return Merged(votes=len(moved), doubled=tuple(doubled), watchlist=watchlist, comments=comments)
 
 
 def _wait_for_merges(user_id: int) -> bool:

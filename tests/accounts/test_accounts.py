@@ -127,6 +127,7 @@ def test_a_sign_up_with_a_mistake_says_what_to_correct_and_makes_no_account(
 
     assert response.status_code == 400
     assert error in visible_text(response)
+    assert "autofocus" not in response.text  # the error summary is read first
     assert User.objects.count() == 1
     assert signed_in_user_id(client) is None
 
@@ -190,6 +191,9 @@ def test_signing_out_takes_a_post(client, ada):
     assert refused.status_code == 405
     assert response.status_code == 302
     assert signed_in_user_id(client) is None
+    assert "You are signed out. Your ratings and watchlist stay in your account." in (
+        visible_text(client.get(response["Location"]))
+    )
 
 
 def test_the_account_pages_speak_french(client, ada):
@@ -277,8 +281,8 @@ def test_signing_up_brings_the_browsers_votes_watchlist_and_comments(client, ran
     assert figures(ran) == (1, 5)
     page = visible_text(client.get(response["Location"]))
     assert (
-        "What you gave on this browser is now in your account: 1 vote, "
-        "1 film of your watchlist, 1 comment." in page
+        "What you gave on this browser is now in your account: 1 rating, "
+        "1 film on your watchlist, 1 comment." in page
     )
     assert "1 rating" in page
 
@@ -297,6 +301,12 @@ def test_a_film_voted_on_both_keeps_the_newer_vote_and_counts_once(client, ada, 
         [(ran.pk, 5, f"user:{ada.pk}"), (alien.pk, 1, f"user:{ada.pk}")]
     )
     assert figures(ran) == (1, 5) and figures(alien) == (1, 1)
+    # Said, so that a rating replaced on a borrowed browser is not lost without a word.
+    assert (
+        "What you gave on this browser is now in your account: 2 ratings. Films rated both "
+        "here and in your account keep the later rating: Ran: 5 stars, not 2; Alien: 1 "
+        "star, not 4." in visible_text(client.get("/account/"))
+    )
 
 
 def test_a_film_listed_on_both_keeps_what_was_said_last(client, ada, ran, alien):

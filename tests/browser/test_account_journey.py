@@ -40,8 +40,8 @@ def test_a_visitor_signs_up_and_keeps_what_they_rated_on_another_device(
     expect(page.locator(".account-status")).to_have_text(
         [
             "Welcome, grace.",
-            "What you gave on this browser is now in your account: 1 vote, "
-            "1 film of your watchlist.",
+            "What you gave on this browser is now in your account: 1 rating, "
+            "1 film on your watchlist.",
         ]
     )
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Account").click()

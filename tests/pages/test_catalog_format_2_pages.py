@@ -100,6 +100,14 @@ def test_a_synopsis_shows_its_source_and_licence_with_links(client, aliens):
     assert find(credit, "a[rel~=license]") is not None
 
 
+def test_a_cards_synopsis_says_its_language_on_a_french_page(client, aliens):
+    # Aliens suggests Alien, whose card shows its English synopsis.
+    doc = page(client.get("/fr" + Film.objects.get(title="Aliens").get_absolute_url()))
+
+    synopses = find_all(doc, "li .synopsis")
+    assert [(s.get("lang"), text(s)) for s in synopses] == [("en", "A crew meets a creature.")]
+
+
 def test_film_and_person_pages_link_out_where_the_catalog_gives_ids(client, aliens):
     doc = page(client.get(aliens.get_absolute_url()))
 

@@ -10,7 +10,7 @@ from films.catalog.models import Country, Credit, Film, Genre, Language, Person
 from pages.facets import catalog_facets
 from recommendations.services import build_all
 from tests.conftest import make_film
-from tests.html import HtmlElement, find, find_all, page, text, texts
+from tests.html import HtmlElement, find, find_all, links, page, text, texts
 from tests.recommendations.catalog import add_bare_films
 
 # Whitenoise warns that collectstatic has not been run; pages need no static files here.
@@ -135,6 +135,15 @@ def test_the_film_and_its_similar_films_come_before_the_cast_and_the_forms(clien
     sections = [section.get("class") for section in find_all(find(doc, "article.film"), "section")]
     order = ["synopsis", "facts", "similar", "cast", "rate", "comments"]
     assert [name for name in sections if name in order] == order
+    # Under the title, a way down to the visitor's own forms.
+    jumps = links(doc, "header nav.film-jumps")
+    assert jumps == [
+        ("Rate it", "#rate"),
+        ("Want to see it?", "#watchlist"),
+        ("Comments", "#comments"),
+    ]
+    for _, target in jumps:
+        assert find(doc, f"section{target}") is not None
 
 
 def test_the_cast_shows_its_first_eight_and_the_others_a_click_away(client, db):

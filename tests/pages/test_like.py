@@ -213,9 +213,9 @@ def test_a_title_several_films_match_offers_them_to_pick(client, films):
     assert text(page(response), "h3#matches-heading") == "Which film, for “the”?"
     offered = links(page(response), "ul[aria-labelledby=matches-heading]")
     assert offered == [
-        ("Add The Martian", like(alien, films["martian"])),
-        ("Add The Rock", like(alien, films["rock"])),
-        ("Add The Shining", like(alien, films["shining"])),
+        ("Add The Martian (2015)", like(alien, films["martian"])),
+        ("Add The Rock (1996)", like(alien, films["rock"])),
+        ("Add The Shining (1980)", like(alien, films["shining"])),
     ]
     # With their directors, which tell apart the films of one title.
     assert texts(page(response), "ul[aria-labelledby=matches-heading] li") == [
@@ -239,7 +239,7 @@ def test_the_title_of_a_film_in_the_mix_is_said_and_no_other_film_added(client, 
     assert response.status_code == 200
     assert "The Martian is in the mix already." in visible_text(response)
     assert links(page(response), "ul[aria-labelledby=matches-heading]") == [
-        ("Add The Martian Chronicles", like(alien, martian, chronicles))
+        ("Add The Martian Chronicles (1980)", like(alien, martian, chronicles))
     ]
 
 
@@ -285,9 +285,9 @@ def test_a_mix_of_one_film_offers_its_closest_films_as_the_second(client, films)
     assert text(page(response), "h1") == "Films like these"
     assert "Now add a second film" in visible_text(response)
     assert links(page(response), "ul[aria-labelledby=offered-heading]") == [
-        ("Add Blade Runner", like(alien, films["blade"])),
-        ("Add Gladiator", like(alien, films["gladiator"])),
-        ("Add The Martian", like(alien, films["martian"])),
+        ("Add Blade Runner (1982)", like(alien, films["blade"])),
+        ("Add Gladiator (2000)", like(alien, films["gladiator"])),
+        ("Add The Martian (2015)", like(alien, films["martian"])),
     ]
     assert find_all(page(response), "li.personal-card") == []
 
