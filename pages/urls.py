@@ -11,6 +11,7 @@ from pages.views import (
     indexes,
     like,
     people,
+    ratings,
     search,
     watchlist,
 )
@@ -46,5 +47,6 @@ urlpatterns = [
     path("comments/feed/", LatestCommentsFeed(), name="latest_comments_feed"),
     path("for-you/", for_you.for_you, name="for_you"),
     path("watchlist/", watchlist.watchlist, name="watchlist"),
+    path("ratings/", ratings.ratings, name="ratings"),
     path("like/", like.like, name="like"),
 ]

@@ -41,6 +41,7 @@ class Catalog:
             # A new visitor's: how to start, and an empty list.
             "for-you": "/for-you/",
             "watchlist": "/watchlist/",
+            "ratings": "/ratings/",
             # Films like two films, and a mix of one with a title matching several films.
             "like": "/like/?films=" + ",".join(map(str, sorted([self.vegas.pk, self.timecode.pk]))),
             "like-add": f"/like/?films={self.vegas.pk}&add=prairie+saga",
@@ -67,6 +68,7 @@ PAGES = [
     "series-film",
     "for-you",
     "watchlist",
+    "ratings",
     "like",
     "like-add",
     "sign-in",
