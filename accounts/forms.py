@@ -25,6 +25,11 @@ class SignUpForm(UserCreationForm):
             # Back with errors: the page's error summary is read first, not the name field.
             self.fields["username"].widget.attrs.pop("autofocus", None)
 
+    def validate_password_for_user(self, user, **kwargs):
+        # The password's own faults go under the password, not under its confirmation
+        # (Django's default), and are said even when the two differ: one round trip.
+        super().validate_password_for_user(user, password_field_name="password1")
+
     def clean_email(self):
         email = self.cleaned_data["email"]
         if get_user_model().objects.filter(email__iexact=email).exists():

@@ -32,6 +32,7 @@ from tests.community.helpers import (
     visible_text,
 )
 from tests.conftest import make_film
+from tests.html import find, parse, text
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
@@ -130,6 +131,16 @@ def test_a_sign_up_with_a_mistake_says_what_to_correct_and_makes_no_account(
     assert "autofocus" not in response.text  # the error summary is read first
     assert User.objects.count() == 1
     assert signed_in_user_id(client) is None
+
+
+def test_a_weak_password_is_said_under_the_password_even_when_the_two_differ(client):
+    response = sign_up(client, password1="123", password2="124")
+
+    assert response.status_code == 400
+    doc = parse(response.content.decode())
+    assert find(doc, "#id_password1").get("aria-invalid") == "true"
+    assert "This password is too short." in text(find(doc, "#id_password1").getparent())
+    assert "The two password fields didn’t match." in text(find(doc, "#id_password2").getparent())
 
 
 def test_sign_ups_from_one_address_are_limited(client):
