@@ -57,9 +57,18 @@ class SimilarFilmFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        # Offer only the countries and genres that the suggestions have.
+        # Offer only the decades, countries and genres that the listed films have: a choice
+        # that lists nothing is no choice.
+        self.filters["decade"].extra["choices"] = lambda: _decades_of(queryset)
         self.filters["country"].queryset = Country.objects.filter(films__in=queryset).distinct()
         self.filters["genre"].queryset = Genre.objects.filter(films__in=queryset).distinct()
+
+
+def _decades_of(films) -> list[tuple[str, str]]:
+    """The decades of these films, newest first (one query)."""
+    years = films.exclude(year=None).order_by().values_list("year", flat=True).distinct()
+    starts = sorted({year // 10 * 10 for year in years}, reverse=True)
+    return [(str(start), format_lazy(_("{decade}s"), decade=start)) for start in starts]
 
 
 DURATIONS = [

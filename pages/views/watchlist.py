@@ -106,9 +106,9 @@ def watchlist(request):
     year, title) and filtered by genre, decade and country (those of the listed films).
 
     Queries: the count and the page of films, the facts of the cards not cached
-    (pages.cards), the genres and countries the filter offers, and one to check each value
-    chosen: five for a first page with a genre chosen, or with none; none for a visitor
-    without the cookie."""
+    (pages.cards), the decades, genres and countries the filter offers, and one to check
+    each value chosen: six for a first page with a genre chosen, or with none; none for a
+    visitor without the cookie."""
     key = get_visitor(request).key
     sort = request.GET.get("sort", "added")
     if sort not in WATCHLIST_SORTS:

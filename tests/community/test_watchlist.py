@@ -270,6 +270,15 @@ def test_the_watchlist_filters_by_genre_offering_only_the_genres_of_its_films(cl
     assert "2 films." in visible_text(response)
 
 
+def test_the_watchlist_offers_only_the_decades_of_its_films(client, four):
+    make_film(title="Not listed either", year=1962)
+
+    response = client.get(WATCHLIST)
+
+    options = [o.get("value") for o in find_all(page(response), "select[name=decade] option")]
+    assert options == ["", "1990", "1980", "1970"]
+
+
 def test_an_unknown_genre_shows_the_error_and_no_film_not_a_500(client, four):
     response = client.get(f"{WATCHLIST}?genre=western")
 

@@ -610,8 +610,8 @@ def test_genres_changed_in_the_admin_show_on_the_next_page_view(
 #   4. the cards' facts of the page's films, in one statement (pages.cards),
 #   5. the film's genres, themes, countries, languages and credits, in one statement
 #      (films.catalog.relations; the reasons name them),
-#   6-7. the countries and genres offered by the filters.
-SIMILAR_PAGE_QUERIES = 7
+#   6-8. the decades, countries and genres offered by the filters.
+SIMILAR_PAGE_QUERIES = 8
 
 
 def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(
@@ -620,7 +620,7 @@ def test_the_similar_page_runs_the_same_queries_for_1_or_30_suggestions(
     pair = make_film(title="Pair one", directors=["Pair director"], genres=["Drama"])
     make_film(title="Pair two", directors=["Pair director"], genres=["Drama"])
     build_all()
-    catalog_facets()  # the decades to filter by: counted once per version of the catalog
+    catalog_facets()  # read once per version of the catalog (the footer's themes link)
 
     with django_assert_num_queries(SIMILAR_PAGE_QUERIES):
         assert len(card_titles(page(client.get(similar_url(pair))))) == 1
