@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import get_usage
@@ -139,23 +139,41 @@ def _locked_films(film_ids) -> list[Film]:
 def _recount(film: Film, *, count_change: int, sum_change: int) -> None:
     """The film's vote counters and displayed rating after a vote changed (the film
     locked by _locked_films, in the transaction of the change)."""
-    if count_change == 0 and sum_change == 0:
-        return
-    # F(): the database adds the change to what it holds, never to what was read.
-    Film.objects.filter(pk=film.pk).update(
-        votes_count=F("votes_count") + count_change, votes_sum=F("votes_sum") + sum_change
-    )
-    film.refresh_from_db(fields=["votes_count", "votes_sum"])
-    apply_combined_rating(film)
-    Film.objects.filter(pk=film.pk).update(
-        rating_average=film.rating_average,
-        rating_count=film.rating_count,
-        rating_rank=film.rating_rank,
-        renown=film.renown,
+    _recount_films({film.pk: film}, {film.pk: (count_change, sum_change)})
+
+
+def _recount_films(films: dict[int, Film], changes: dict[int, tuple[int, int]]) -> None:
+    """Several films' counters and displayed ratings after their votes changed, by film id
+    (votes count change, stars sum change): one statement for them all. The films must be
+    locked by _locked_films in the transaction of the change, so the counters read then are
+    still the database's: nothing can have changed them since."""
+    changed = []
+    now = timezone.now()
+    for film_id, (count_change, sum_change) in changes.items():
+        if count_change == 0 and sum_change == 0:
+            continue
+        film = films[film_id]
+        film.votes_count += count_change
+        film.votes_sum += sum_change
+        apply_combined_rating(film)
         # Cached pages that show this film's rating are keyed on updated_at.
-        updated_at=timezone.now(),
+        film.updated_at = now
+        changed.append(film)
+    if not changed:
+        return
+    Film.objects.bulk_update(
+        changed,
+        [
+            "votes_count",
+            "votes_sum",
+            "rating_average",
+            "rating_count",
+            "rating_rank",
+            "renown",
+            "updated_at",
+        ],
     )
-    surrogate_keys.films_rated([film.pk])
+    surrogate_keys.films_rated([film.pk for film in changed])
 
 
 # --- The watchlist ---------------------------------------------------------------------
@@ -296,9 +314,13 @@ def account_delete(user_id: int) -> None:
             return
         film_ids = list(Vote.objects.filter(mine).values_list("film_id", flat=True))
         films = {film.pk: film for film in _locked_films(film_ids)}
-        for vote in Vote.objects.filter(mine, film_id__in=films):
-            vote.delete()
-            _recount(films[vote.film_id], count_change=-1, sum_change=-vote.stars)
+        votes = list(Vote.objects.filter(mine, film_id__in=films).values_list("film_id", "stars"))
+        Vote.objects.filter(mine, film_id__in=films).delete()
+        changes: dict[int, tuple[int, int]] = {}
+        for film_id, stars in votes:
+            count, total = changes.get(film_id, (0, 0))
+            changes[film_id] = (count - 1, total - stars)
+        _recount_films(films, changes)
         WatchlistEntry.objects.filter(mine).delete()
         comments = Comment.objects.filter(visitor=key)
         commented = list(comments.values_list("film_id", flat=True).distinct())
