@@ -151,7 +151,10 @@ def _spelt_like(queryset: QuerySet, field: str, query: str, popularity: str):
 # misspelt query, and how many are offered at most.
 SPELT_LIKE_SCORE = 75  # "godfathr" and The Godfather: 79.8
 SPELT_LIKE_MOST = 50
-SPELT_LIKE_SHORTEST = 0.6  # of the query's length
+SPELT_LIKE_BAND = 5  # points of score within which the better known rank first
+# Of the query's length: a misspelling keeps most of a title's letters, and a title much
+# shorter than the query can only match part of it ("water" is most of "godfater").
+SPELT_LIKE_SHORTEST = 0.75
 # Titles and names kept for near spellings on SQLite, per model and field, with the
 # version of the catalog they were read at.
 _NAMES: dict[tuple, tuple] = {}
@@ -178,7 +181,10 @@ def _spelt_like_in_memory(queryset: QuerySet, field: str, query: str, popularity
         score_cutoff=SPELT_LIKE_SCORE,
         limit=SPELT_LIKE_MOST,
     )
-    ranked = sorted(found, key=lambda hit: (-round(hit[1]), -names[hit[2]][1], hit[2]))
+    # Spellings a few points apart are as likely: the better known is the likelier meant.
+    ranked = sorted(
+        found, key=lambda hit: (-round(hit[1] / SPELT_LIKE_BAND), -names[hit[2]][1], hit[2])
+    )
     by_id = queryset.in_bulk([pk for _, _, pk in ranked])
     return [by_id[pk] for _, _, pk in ranked if pk in by_id]
 

@@ -229,6 +229,19 @@ def test_a_misspelled_query_still_finds_the_person_and_the_film(client, db):
     assert film_results(search(client, "godfathr")) == ["The Godfather (1972)"]
 
 
+def test_a_misspelled_title_finds_the_best_known_of_its_near_spellings(client, db):
+    make_film(title="The Godfather", year=1972, rating_count=1000, rating_rank=4.5)
+    make_film(title="3 Godfathers", year=1948, rating_count=20, rating_rank=3.5)
+    make_film(title="Water", year=2005, rating_count=10)
+
+    # Water is most of "godfater", and 3 Godfathers is spelt a point closer than The
+    # Godfather, which is far better known.
+    assert film_results(search(client, "godfater")) == [
+        "The Godfather (1972)",
+        "3 Godfathers (1948)",
+    ]
+
+
 def test_a_query_that_finds_someone_does_not_fill_the_films_with_look_alike_titles(client, db):
     make_film(title="Vertigo", year=1958, cast=["Kim Novak"])
     make_film(title="Kim Novack", year=2001)
