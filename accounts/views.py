@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts import exports
 from accounts.forms import DeleteAccountForm, SignUpForm
 from caching import surrogate_keys
-from films.community.exports import visitor_data
+from films.community.exports import visitor_data, visitor_data_counts
 from films.community.services import account_delete, retry_after
 from films.community.visitors import get_visitor
 from pages.views.community import wait_phrase
@@ -33,14 +33,8 @@ logger = logging.getLogger(__name__)
 def account(request):
     """Signed in: the account, its data and what to do with it. Not signed in: how to
     sign in or up, and the data this browser holds."""
-    data = visitor_data(get_visitor(request))
-    ctx = {
-        "votes": len(data.votes),
-        "watchlist": len(data.watchlist),
-        "comments": len(data.comments),
-        "has_data": bool(data),
-    }
-    return render(request, "accounts/account.html", ctx)
+    counts = visitor_data_counts(get_visitor(request))
+    return render(request, "accounts/account.html", {**counts, "has_data": any(counts.values())})
 
 
 @sensitive_post_parameters("password1", "password2")

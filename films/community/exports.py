@@ -20,6 +20,19 @@ class VisitorData:
         return bool(self.votes or self.watchlist or self.comments)
 
 
+def visitor_data_counts(visitor: Visitor) -> dict[str, int]:
+    """How many votes, watchlist entries and comments visitor_data would give: three counts,
+    each from an index that begins with the visitor; none for a visitor we have not met."""
+    key = visitor.key
+    if key is None:
+        return {"votes": 0, "watchlist": 0, "comments": 0}
+    return {
+        "votes": Vote.objects.filter(visitor=key).count(),
+        "watchlist": WatchlistEntry.objects.filter(visitor=key).count(),
+        "comments": Comment.objects.filter(visitor=key).count(),
+    }
+
+
 def visitor_data(visitor: Visitor) -> VisitorData:
     """All of it, oldest first, each with its film: three queries, none for a visitor we
     have not met."""

@@ -164,6 +164,9 @@ class Comment(models.Model):
             models.Index(fields=["film", "state", "-created_at"], name="comment_film_state_idx"),
             # The site-wide feed of the latest public comments, and the admin's state filter.
             models.Index(fields=["state", "-created_at"], name="comment_state_created_idx"),
+            # A person's comments: joining an account on sign-in, their export and the
+            # deletion of their account (films.community).
+            models.Index(fields=["visitor"], name="comment_visitor_idx"),
         ]
 
     def __str__(self):

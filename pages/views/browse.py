@@ -12,7 +12,7 @@ from films.catalog.models import Film, Genre, Theme
 from pages.cards import add_card_bodies
 from pages.facets import catalog_facets
 from pages.filters import SORT_CHOICES, SORTS, BrowseFilter, countries_with_films
-from pages.views.common import paginate, querystring_without, querystring_without_page
+from pages.views.common import chosen_sort, paginate, querystring_without_page
 
 
 def _film_list(request, films, *, title, canonical_path, lead="", **extra):
@@ -20,20 +20,16 @@ def _film_list(request, films, *, title, canonical_path, lead="", **extra):
 
     canonical_path: the list's own URL, for its canonical link (the URL asked for can
     differ: /decade/01990s/ is the 1990s too)."""
-    sort = request.GET.get("sort", "rating")
-    if sort not in SORTS:
-        sort = "rating"
-    page = paginate(request, films.order_by(*SORTS[sort]))
+    order = chosen_sort(request, SORT_CHOICES, "rating")
+    page = paginate(request, films.order_by(*SORTS[order["sort"]]))
     page.object_list = list(page.object_list)
     add_card_bodies(page.object_list)
     ctx = {
         "title": title,
         "lead": lead,
         "page": page,
-        "sort": sort,
-        "sort_choices": SORT_CHOICES,
+        **order,
         "querystring": querystring_without_page(request),
-        "sort_querystring": querystring_without(request, "page", "sort"),
         "canonical_path": canonical_path,
         **extra,
     }

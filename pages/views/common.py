@@ -32,3 +32,16 @@ def querystring_without(request, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def chosen_sort(request, choices, default: str) -> dict:
+    """The list's order from ?sort= (`default` for anything but one of `choices`, (value,
+    label) pairs), and what includes/sort_nav.html needs to offer the others."""
+    sort = request.GET.get("sort", default)
+    if sort not in dict(choices):
+        sort = default
+    return {
+        "sort": sort,
+        "sort_choices": choices,
+        "sort_querystring": querystring_without(request, "page", "sort"),
+    }

@@ -15,7 +15,7 @@ from films.catalog.models import Film
 from films.community.visitors import get_visitor
 from pages.cards import add_card_bodies
 from pages.filters import SORT_CHOICES, SORTS
-from pages.views.common import paginate, querystring_without
+from pages.views.common import chosen_sort, paginate
 
 # The list's orders: the most recently rated first, by the visitor's stars, and the
 # catalog lists' (pages.filters).
@@ -34,21 +34,13 @@ RATINGS_SORT_CHOICES = [
 @never_cache
 def ratings(request):
     key = get_visitor(request).key
-    sort = request.GET.get("sort", "rated")
-    if sort not in RATINGS_SORTS:
-        sort = "rated"
-    ctx = {
-        "page": None,
-        "sort": sort,
-        "sort_choices": RATINGS_SORT_CHOICES,
-        "sort_querystring": querystring_without(request, "page", "sort"),
-    }
+    ctx = {"page": None, **chosen_sort(request, RATINGS_SORT_CHOICES, "rated")}
     if key is not None:
         # The join to the visitor's votes chooses the films and gives each their stars.
         films = Film.objects.filter(votes__visitor=key).annotate(
             own_stars=F("votes__stars"), rated_at=F("votes__updated_at")
         )
-        page = paginate(request, films.order_by(*RATINGS_SORTS[sort]), shrinking=True)
+        page = paginate(request, films.order_by(*RATINGS_SORTS[ctx["sort"]]), shrinking=True)
         page.object_list = list(page.object_list)
         add_card_bodies(page.object_list)
         ctx["page"] = page

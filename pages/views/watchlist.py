@@ -27,7 +27,7 @@ from films.community.services import (
 from films.community.visitors import ensure_visitor, get_visitor, remember_visitor
 from pages.cards import add_card_bodies
 from pages.filters import SORT_CHOICES, SORTS, SimilarFilmFilter
-from pages.views.common import paginate, querystring_without, querystring_without_page
+from pages.views.common import chosen_sort, paginate, querystring_without_page
 from pages.views.community import too_many_requests
 
 ACTIONS = ("want", "remove", "not_interested")
@@ -110,14 +110,9 @@ def watchlist(request):
     each value chosen: six for a first page with a genre chosen, or with none; none for a
     visitor without the cookie."""
     key = get_visitor(request).key
-    sort = request.GET.get("sort", "added")
-    if sort not in WATCHLIST_SORTS:
-        sort = "added"
     ctx = {
         "page": None,
-        "sort": sort,
-        "sort_choices": WATCHLIST_SORT_CHOICES,
-        "sort_querystring": querystring_without(request, "page", "sort"),
+        **chosen_sort(request, WATCHLIST_SORT_CHOICES, "added"),
         "querystring": querystring_without_page(request),
         # With filters that match nothing, the form stays, to change them.
         "filtered": key is not None and any(request.GET.get(f) for f in FILTERS),
@@ -130,7 +125,7 @@ def watchlist(request):
         ).annotate(added_at=F("watchlist_entries__added_at"))
         filterset = SimilarFilmFilter(request.GET, queryset=films)
         listed = filterset.qs if filterset.is_valid() else films.none()
-        page = paginate(request, listed.order_by(*WATCHLIST_SORTS[sort]), shrinking=True)
+        page = paginate(request, listed.order_by(*WATCHLIST_SORTS[ctx["sort"]]), shrinking=True)
         page.object_list = list(page.object_list)
         add_card_bodies(page.object_list)
         ctx.update(page=page, filter=filterset)

@@ -10,7 +10,7 @@ import time
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, IntegrityError
 from django.test import Client
 from django.urls import reverse
 
@@ -27,6 +27,7 @@ from films.community.visitors import COOKIE_NAME, Visitor
 from tests.community.helpers import (
     all_at_once,
     make_comment,
+    needs_concurrent_writers,
     post_comment,
     rate,
     visible_text,
@@ -395,12 +396,7 @@ def test_signing_in_twice_moves_nothing_twice(client, ada, ran):
 CONCURRENT_SIGN_INS = 6
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs concurrent writers: SQLite takes one writer at a time; CI runs this test "
-    "on PostgreSQL",
-)
-@pytest.mark.django_db(transaction=True)
+@needs_concurrent_writers
 def test_sign_ins_and_votes_at_once_count_every_vote_once():
     """Tabs signing in at the same moment, while the account votes on another device: each
     film ends with one vote of the person, and its figures count it once."""
@@ -582,12 +578,7 @@ def test_a_deletion_that_cannot_tell_the_page_cache_deletes_nothing(client, ada,
 DELETION_RACE_FILMS = 12
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs concurrent writers: SQLite takes one writer at a time; CI runs this test "
-    "on PostgreSQL",
-)
-@pytest.mark.django_db(transaction=True)
+@needs_concurrent_writers
 def test_votes_given_while_the_account_is_deleted_do_not_outlive_it():
     """Another device votes as the account while it is deleted: each vote lands before the
     deletion (and goes with it) or is refused after; none is left counted for ever."""

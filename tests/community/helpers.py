@@ -6,6 +6,7 @@ import re
 import threading
 import time
 
+import pytest
 from django.db import connection
 from django.urls import reverse
 
@@ -71,6 +72,17 @@ def freeze_rate_limit_clock(monkeypatch) -> _FrozenClock:
     clock = _FrozenClock(time.time())
     monkeypatch.setattr("django_ratelimit.core.time", clock)
     return clock
+
+
+def needs_concurrent_writers(test):
+    """For a test of writers at once (all_at_once): run on PostgreSQL, each writer in a
+    transaction of its own."""
+    on_postgresql = pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs concurrent writers: SQLite takes one writer at a time, so its run could "
+        "not show a lost or doubled write; CI runs this test on PostgreSQL",
+    )
+    return on_postgresql(pytest.mark.django_db(transaction=True)(test))
 
 
 def all_at_once(actions) -> list[Exception]:

@@ -26,6 +26,7 @@ from tests.community.helpers import (
 )
 from tests.community.helpers import (
     freeze_rate_limit_clock,
+    needs_concurrent_writers,
     rate,
     visible_text,
 )
@@ -389,12 +390,7 @@ def test_a_visitor_who_voted_adds_one_query_to_the_film_page(client, ran):
 VOTERS = 20
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs concurrent writers: SQLite takes one writer at a time, so its run could "
-    "not show a lost update; CI runs this test on PostgreSQL",
-)
-@pytest.mark.django_db(transaction=True)
+@needs_concurrent_writers
 def test_many_visitors_voting_at_once_lose_no_vote():
     film = make_film(title="Ran", catalog_rating_average=Decimal("3.50"), catalog_rating_count=40)
     visitors = [Visitor(cookie_id=f"visitor-{n:016d}") for n in range(VOTERS)]

@@ -12,10 +12,9 @@ from films.community.services import vote_submit
 from films.community.visitors import Visitor
 from pages.facets import catalog_facets
 from recommendations.models import FilmRecommendations
-from recommendations.services import build_all
 from tests.community.helpers import rate, visible_text
-from tests.conftest import make_film
 from tests.html import find, find_all, page, text, texts
+from tests.pages.directors import make_directors_catalog
 from tests.recommendations.catalog import add_bare_films
 
 pytestmark = [
@@ -28,24 +27,17 @@ FOR_YOU = "/for-you/"
 
 @pytest.fixture
 def films(db) -> dict[str, Film]:
-    """Four Ridley Scott films, three Michael Bay films (Gladiator is both's, here), a
-    Kubrick and a well rated film to start with; padded so that a shared director counts."""
-    scott, bay = ["Ridley Scott"], ["Michael Bay"]
-    made = {
-        "alien": make_film(title="Alien", year=1979, directors=scott, genres=["Horror"]),
-        "blade": make_film(title="Blade Runner", year=1982, directors=scott, genres=["Noir"]),
-        "gladiator": make_film(title="Gladiator", year=2000, directors=scott + bay),
-        "martian": make_film(title="The Martian", year=2015, directors=scott, genres=["Noir"]),
-        "armageddon": make_film(title="Armageddon", year=1998, directors=bay),
-        "rock": make_film(title="The Rock", year=1996, directors=bay),
-        "shining": make_film(title="The Shining", year=1980, directors=["Stanley Kubrick"]),
-        "classic": make_film(
-            title="Classic", year=1950, rating_count=40, rating_average=4.5, rating_rank=4.4
-        ),
-    }
-    add_bare_films(300)
-    build_all()
-    return made
+    """The directors' catalog (tests/pages/directors.py) and a well rated film to start
+    with."""
+    return make_directors_catalog(
+        classic={
+            "title": "Classic",
+            "year": 1950,
+            "rating_count": 40,
+            "rating_average": 4.5,
+            "rating_rank": 4.4,
+        }
+    )
 
 
 def titles(response) -> list[str]:

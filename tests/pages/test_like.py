@@ -19,6 +19,7 @@ from recommendations.services import build_all
 from tests.community.helpers import visible_text
 from tests.conftest import make_film
 from tests.html import find, find_all, links, page, text, texts
+from tests.pages.directors import make_directors_catalog
 from tests.recommendations.catalog import add_bare_films
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -26,21 +27,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 @pytest.fixture
 def films(db) -> dict[str, Film]:
-    """Four Ridley Scott films, three Michael Bay films (Gladiator is both's, here) and a
-    Kubrick; padded so that a shared director counts."""
-    scott, bay = ["Ridley Scott"], ["Michael Bay"]
-    made = {
-        "alien": make_film(title="Alien", year=1979, directors=scott, genres=["Horror"]),
-        "blade": make_film(title="Blade Runner", year=1982, directors=scott, genres=["Noir"]),
-        "gladiator": make_film(title="Gladiator", year=2000, directors=scott + bay),
-        "martian": make_film(title="The Martian", year=2015, directors=scott, genres=["Noir"]),
-        "armageddon": make_film(title="Armageddon", year=1998, directors=bay),
-        "rock": make_film(title="The Rock", year=1996, directors=bay),
-        "shining": make_film(title="The Shining", year=1980, directors=["Stanley Kubrick"]),
-    }
-    add_bare_films(300)
-    build_all()
-    return made
+    return make_directors_catalog()  # tests/pages/directors.py
 
 
 def like(*films: Film) -> str:
